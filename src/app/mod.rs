@@ -1,0 +1,1 @@
+//! App state, actions and the keymap. Never draws.

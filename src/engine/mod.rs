@@ -1,0 +1,1 @@
+//! The model engine: pure functions over ndarray, no terminal code.

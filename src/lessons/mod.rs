@@ -1,0 +1,1 @@
+//! The lesson file format: TOML front matter plus markdown prose.

@@ -1,0 +1,1 @@
+//! Scenes: live computations behind lessons (parameters and seed in, named results out).

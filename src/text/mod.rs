@@ -1,0 +1,1 @@
+//! Text: corpus loading, tokenizers, sliding-window batches.

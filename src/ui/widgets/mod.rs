@@ -1,0 +1,1 @@
+//! Reusable widgets: heatmaps, attention maps, tables, charts, shape tracer.
