@@ -1,1 +1,50 @@
-//! The command-line interface.
+//! The command-line interface. No subcommand opens the lab; subcommands do headless work.
+//!
+//! Each subcommand's arguments and `run` function live in a module of their own.
+
+pub mod bench;
+pub mod model;
+pub mod tokenizer;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A terminal learning lab for how large language models work.
+#[derive(Debug, Parser)]
+#[command(name = "llm-lab", version, about)]
+pub struct Cli {
+    /// Open the lab at this lesson (an id from `llm-lab lessons list`).
+    #[arg(long, value_name = "ID")]
+    pub lesson: Option<String>,
+    /// Load lessons from this folder instead of the built-in ones (reloads a lesson when its file changes).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub lessons: Option<PathBuf>,
+    /// Seed for every random thing; the same seed gives the same screen.
+    #[arg(long, value_name = "N", default_value_t = 42, global = true)]
+    pub seed: u64,
+    /// Forget the lessons done and the current lesson.
+    #[arg(long)]
+    pub reset_progress: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a model checkpoint headless.
+    Model(model::ModelArgs),
+    /// Measure the engine's training and inference speed.
+    Bench(bench::BenchArgs),
+    /// Train, or encode and decode with, a tokenizer.
+    Tokenizer(tokenizer::TokenizerArgs),
+}
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Model(args)) => model::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Tokenizer(args)) => tokenizer::run(&args, cli.seed),
+        None => anyhow::bail!("the terminal app is not built yet"),
+    }
+}

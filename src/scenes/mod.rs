@@ -1,1 +1,42 @@
-//! Scenes: live computations behind lessons (parameters and seed in, named results out).
+//! Scenes: the live computations behind lessons. A scene takes the lesson's parameter values and
+//! a context (seed, the learner's corpus and tokenizer) and returns named results.
+//!
+//! Each scene lives in its own module and is listed in [`ALL`]; lesson files name it by
+//! [`Scene::name`].
+
+use crate::lessons::ParamValues;
+use crate::results::SceneOutput;
+use std::path::PathBuf;
+
+/// What every scene may use besides its parameters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SceneContext {
+    /// Seeds every random thing in the scene.
+    pub seed: u64,
+    /// The learner's own corpus (`--corpus`), if any; else the built-in one.
+    pub corpus: Option<PathBuf>,
+    /// The learner's own tokenizer.json (`--tokenizer`), if any; else the built-in one.
+    pub tokenizer: Option<PathBuf>,
+}
+
+/// A scene's refusal of its inputs: one line that says what is wrong and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SceneError(pub String);
+
+/// A live computation.
+pub trait Scene: Send + Sync {
+    /// The name lesson files use in `scene = "..."`.
+    fn name(&self) -> &'static str;
+    /// Computes every result from the parameter values (already validated against the lesson's
+    /// ranges; a missing value means the lesson did not declare it, which is an error).
+    fn compute(&self, params: &ParamValues, ctx: &SceneContext) -> Result<SceneOutput, SceneError>;
+}
+
+/// Every scene, by name.
+pub static ALL: &[&dyn Scene] = &[];
+
+/// The scene a lesson names.
+pub fn find(name: &str) -> Option<&'static dyn Scene> {
+    ALL.iter().copied().find(|s| s.name() == name)
+}

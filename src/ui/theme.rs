@@ -18,6 +18,27 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The names `--theme` accepts, in the order the theme key cycles through them.
+    pub const NAMES: [&'static str; 3] = ["dark", "light", "high-contrast"];
+
+    pub fn by_name(name: &str) -> Option<Theme> {
+        match name {
+            "dark" => Some(Theme::dark()),
+            "light" => Some(Theme::light()),
+            "high-contrast" => Some(Theme::high_contrast()),
+            _ => None,
+        }
+    }
+
+    /// The theme after this one in [`Theme::NAMES`], wrapping around.
+    pub fn next(&self) -> Theme {
+        let i = Self::NAMES
+            .iter()
+            .position(|n| *n == self.name)
+            .unwrap_or(0);
+        Theme::by_name(Self::NAMES[(i + 1) % Self::NAMES.len()]).expect("listed names exist")
+    }
+
     pub fn dark() -> Self {
         Theme {
             name: "dark",
@@ -30,6 +51,36 @@ impl Theme {
             border: Color::Rgb(90, 90, 100),
             focus_border: Color::Rgb(90, 170, 250),
             highlight_bg: Color::Rgb(50, 60, 80),
+        }
+    }
+
+    pub fn light() -> Self {
+        Theme {
+            name: "light",
+            fg: Color::Rgb(30, 30, 35),
+            bg: Color::Rgb(250, 250, 248),
+            muted: Color::Rgb(110, 110, 120),
+            accent: Color::Rgb(20, 90, 190),
+            positive: Color::Rgb(20, 130, 60),
+            negative: Color::Rgb(190, 40, 30),
+            border: Color::Rgb(170, 170, 180),
+            focus_border: Color::Rgb(20, 90, 190),
+            highlight_bg: Color::Rgb(215, 228, 245),
+        }
+    }
+
+    pub fn high_contrast() -> Self {
+        Theme {
+            name: "high-contrast",
+            fg: Color::White,
+            bg: Color::Black,
+            muted: Color::Gray,
+            accent: Color::Yellow,
+            positive: Color::LightGreen,
+            negative: Color::LightRed,
+            border: Color::White,
+            focus_border: Color::Yellow,
+            highlight_bg: Color::Blue,
         }
     }
 }
