@@ -25,6 +25,12 @@ pub struct Cli {
     /// Forget the lessons done and the current lesson.
     #[arg(long)]
     pub reset_progress: bool,
+    /// Use this plain-text file (UTF-8, at most 50 MB) as the corpus instead of the built-in one.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub corpus: Option<PathBuf>,
+    /// Use this tokenizer.json (e.g. from `llm-lab tokenizer train`, or GPT-2's) instead of the built-in one.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub tokenizer: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,7 +50,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Model(args)) => model::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
-        Some(Command::Tokenizer(args)) => tokenizer::run(&args, cli.seed),
+        Some(Command::Tokenizer(mut args)) => {
+            args.corpus = cli.corpus;
+            args.tokenizer = cli.tokenizer;
+            tokenizer::run(&args, cli.seed)
+        }
         None => anyhow::bail!("the terminal app is not built yet"),
     }
 }
