@@ -50,7 +50,8 @@ pub enum TokenizerCommand {
         #[arg(long)]
         char: bool,
     },
-    /// Show a tokenizer's vocabulary size, special token and first learned merges.
+    /// Show a tokenizer's vocabulary size, special token, first learned merges, and how it
+    /// splits the corpus (tokens, characters per token, tokens per word).
     Info {
         /// How many merges to list, in the order they were learned.
         #[arg(long, value_name = "N", default_value_t = 20)]
@@ -70,7 +71,10 @@ pub fn run(args: &TokenizerArgs, _seed: u64) -> anyhow::Result<()> {
             println!("{}", tokenizer.decode(&ids)?);
             Ok(())
         }
-        TokenizerCommand::Info { merges } => info(&pick(args, false)?, *merges),
+        TokenizerCommand::Info { merges } => {
+            let corpus = Corpus::load(args.corpus.as_deref())?;
+            info(&pick(args, false)?, &corpus, *merges)
+        }
     }
 }
 
@@ -202,8 +206,19 @@ fn check_range(tokenizer: &Tokenizer, ids: &[u64]) -> Result<(), TokenizerError>
     }
 }
 
-fn info(tokenizer: &Tokenizer, show: usize) -> anyhow::Result<()> {
+fn info(tokenizer: &Tokenizer, corpus: &Corpus, show: usize) -> anyhow::Result<()> {
     println!("{}", tokenizer.describe());
+    let tokens = tokenizer.encode_corpus(corpus)?.len();
+    let words: usize = corpus
+        .documents()
+        .map(|d| d.split_whitespace().count())
+        .sum();
+    println!(
+        "{}: {tokens} tokens, {:.2} characters per token, {:.2} tokens per word",
+        corpus.source(),
+        corpus.char_count() as f64 / tokens as f64,
+        tokens as f64 / words.max(1) as f64
+    );
     match tokenizer.end_of_text() {
         Some(id) => println!("<|endoftext|> is id {id}"),
         None => println!("no <|endoftext|> token"),
