@@ -3,6 +3,7 @@
 pub mod batches;
 pub mod corpus;
 pub mod tokenizer;
+pub mod words;
 
 use std::io::Write;
 use std::path::Path;
