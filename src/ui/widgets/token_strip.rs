@@ -49,7 +49,7 @@ impl ChipLook<'_> {
     pub fn chip(&self, shade: usize, emphasis: bool) -> Style {
         let theme = self.theme;
         if !self.colour {
-            let base = if shade % 2 == 0 {
+            let base = if shade.is_multiple_of(2) {
                 Style::new().add_modifier(Modifier::REVERSED)
             } else {
                 Style::new().add_modifier(Modifier::UNDERLINED)
@@ -62,7 +62,7 @@ impl ChipLook<'_> {
         }
         let bg = if emphasis {
             theme.positive
-        } else if shade % 2 == 0 {
+        } else if shade.is_multiple_of(2) {
             theme.highlight_bg
         } else {
             second_shade(theme)
@@ -225,12 +225,12 @@ pub fn pair_table_lines(t: &Tensor, width: u16, look: ChipLook<'_>) -> Vec<Line<
         .unwrap_or(0);
     let cell = |w: usize, pair: usize, p: usize| id_text(t.data[(w * 2 + pair) * positions + p]);
     let mut lines = Vec::new();
-    for w in 0..windows {
+    for w_index in 0..windows {
         if let Some(labels) = window_labels {
-            lines.push(Line::styled(labels[w].clone(), look.quiet()));
+            lines.push(Line::styled(labels[w_index].clone(), look.quiet()));
         }
         let widths: Vec<usize> = (0..positions)
-            .map(|p| cell(w, 0, p).len().max(cell(w, 1, p).len()))
+            .map(|p| cell(w_index, 0, p).len().max(cell(w_index, 1, p).len()))
             .collect();
         // Columns that fit beside the row heading, block after block.
         let room = (width as usize).saturating_sub(head_w + 1).max(1);
@@ -244,13 +244,13 @@ pub fn pair_table_lines(t: &Tensor, width: u16, look: ChipLook<'_>) -> Vec<Line<
             }
             for (pair, name) in ["input", "target"].iter().enumerate() {
                 let mut spans = vec![Span::styled(format!("{name:<head_w$} "), look.quiet())];
-                for p in start..end {
+                for (p, w) in widths.iter().enumerate().take(end).skip(start) {
                     if p > start {
                         spans.push(Span::raw(" "));
                     }
                     let shade = p + pair;
                     let emphasis = pair == 1 && p + 1 == positions;
-                    let text = format!("{:>w$}", cell(w, pair, p), w = widths[p]);
+                    let text = format!("{:>w$}", cell(w_index, pair, p), w = *w);
                     spans.push(Span::styled(text, look.chip(shade, emphasis)));
                 }
                 lines.push(Line::from(spans));
