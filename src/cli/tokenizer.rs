@@ -2,7 +2,6 @@
 
 use crate::text::corpus::Corpus;
 use crate::text::tokenizer::{BpeTokenizer, CharTokenizer, Tokenizer, TokenizerError, visible};
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -104,9 +103,7 @@ fn train(args: &TokenizerArgs, vocab_size: usize, out: &std::path::Path) -> anyh
     spinner.finish_and_clear();
     let tokenizer = result?;
     let seconds = started.elapsed().as_secs_f64();
-    tokenizer
-        .save(out)
-        .with_context(|| format!("the tokenizer was not saved to {}", out.display()))?;
+    tokenizer.save(out)?;
     let got = tokenizer.vocab_size();
     println!(
         "trained on {} ({} documents, {} characters) in {seconds:.2} s: {got} tokens, {} merges; wrote {}",

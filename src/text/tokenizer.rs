@@ -115,16 +115,28 @@ impl Tokenizer {
     }
 
     /// Every document of the corpus, encoded, with the end-of-text token between documents.
+    /// Pieces are encoded in parallel; the result is the same as encoding them in order.
     pub fn encode_corpus(&self, corpus: &Corpus) -> Result<Vec<u32>, TokenizerError> {
+        use rayon::prelude::*;
         let separator = self.encode_ids(END_OF_TEXT)?;
-        let mut ids = Vec::new();
+        // None stands for the separator between two documents.
+        let mut pieces: Vec<Option<&str>> = Vec::new();
         for (i, doc) in corpus.documents().enumerate() {
             if i > 0 {
-                ids.extend_from_slice(&separator);
+                pieces.push(None);
             }
-            for chunk in chunks(doc, CHUNK_BYTES) {
-                ids.extend(self.encode_ids(chunk)?);
-            }
+            pieces.extend(chunks(doc, CHUNK_BYTES).map(Some));
+        }
+        let encoded: Vec<Vec<u32>> = pieces
+            .par_iter()
+            .map(|piece| match piece {
+                Some(text) => self.encode_ids(text),
+                None => Ok(separator.clone()),
+            })
+            .collect::<Result<_, _>>()?;
+        let mut ids = Vec::with_capacity(encoded.iter().map(Vec::len).sum());
+        for part in encoded {
+            ids.extend_from_slice(&part);
         }
         Ok(ids)
     }

@@ -111,7 +111,9 @@ mod tests {
     fn splits_like_the_book() {
         assert_eq!(
             split_words("Hello, world. Is this-- a test?"),
-            ["Hello", ",", "world", ".", "Is", "this", "--", "a", "test", "?"]
+            [
+                "Hello", ",", "world", ".", "Is", "this", "--", "a", "test", "?"
+            ]
         );
         assert_eq!(
             split_words(&format!("end{END_OF_TEXT} it's")),
@@ -128,6 +130,9 @@ mod tests {
         let e = t.encode("the dog sat.");
         assert_eq!(e.pieces, ["the", UNKNOWN, "sat", "."]);
         assert_eq!(e.ids[1], WordTokenizer::UNKNOWN_ID);
-        assert_eq!(t.unknown_words("the dog, the dog and cat"), ["dog", ",", "and"]);
+        assert_eq!(
+            t.unknown_words("the dog, the dog and cat"),
+            ["dog", ",", "and"]
+        );
     }
 }
