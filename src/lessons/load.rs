@@ -9,7 +9,14 @@ use std::path::{Path, PathBuf};
 pub type LoadResult = Result<Lesson, Vec<LessonError>>;
 
 /// The lessons compiled into the binary: (file name, text). Add a lesson here and in lessons/.
-const BUILTIN: &[(&str, &str)] = &[];
+const BUILTIN: &[(&str, &str)] = &[
+    ("01-vectors.md", include_str!("../../lessons/01-vectors.md")),
+    (
+        "02-projections.md",
+        include_str!("../../lessons/02-projections.md"),
+    ),
+    ("03-softmax.md", include_str!("../../lessons/03-softmax.md")),
+];
 
 /// The built-in lessons, sorted by `order`. A broken file is an `Err` in its place (by its
 /// `order` when that could be read, else at the end) and never stops the others.
