@@ -163,7 +163,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
     }
 
     // The scene, and the results the panes show.
-    if meta.panes.is_empty() {
+    if meta.panes.is_empty() && !lines.top.contains_key("pane") {
         report(
             lines.top("scene"),
             "no panes: add at least one [[pane]] showing a result of the scene".into(),
@@ -217,7 +217,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
     }
 
     // Check questions.
-    if meta.checks.is_empty() {
+    if meta.checks.is_empty() && !lines.top.contains_key("check") {
         report(
             1,
             "no check questions: add at least one [[check]] (answering it marks the lesson done)"
