@@ -231,12 +231,13 @@ fn reserved_and_duplicate_keys_are_refused() {
 fn every_problem_is_reported_not_just_the_first() {
     let text = GOOD
         .replace("default = 1.0", "default = 9.0")
+        .replace("result = \"probabilities\"", "result = \"probs\"")
         .replace("answers = [\"yes\"]", "answers = [\"maybe\"]")
         .replace("Some prose.", "")
         .replace("# Demo", "");
     let errors = errors_of(&text);
-    assert!(errors.len() >= 3, "{errors:?}");
-    for fragment in ["outside", "not among", "prose"] {
+    assert!(errors.len() >= 4, "{errors:?}");
+    for fragment in ["outside", "does not produce", "not among", "prose"] {
         assert!(
             errors.iter().any(|e| e.message.contains(fragment)),
             "{fragment}: {errors:?}"
@@ -429,4 +430,16 @@ fn check_answers_compare_as_documented() {
     let chosen = &softmax.meta.checks[0];
     assert!(chosen.is_correct(&chosen.answers[0]));
     assert!(!chosen.is_correct(&chosen.choices[1]));
+}
+
+#[test]
+fn the_readme_example_is_a_valid_lesson() {
+    let readme = include_str!("../lessons/README.md");
+    let start = readme.find("~~~markdown\n").expect("example block") + "~~~markdown\n".len();
+    let end = start + readme[start..].find("\n~~~").expect("end of example");
+    let example = &readme[start..=end];
+    let lesson = lessons::load_text(example, Path::new("README example"), "readme")
+        .unwrap_or_else(|errors| panic!("{errors:?}"));
+    assert_eq!(lesson.meta.id, "softmax-demo");
+    assert_eq!(lesson.meta.checks.len(), 2);
 }

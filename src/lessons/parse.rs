@@ -52,6 +52,8 @@ pub(crate) struct Parsed {
     /// Problems found while reading the entries; a bad entry is left out of `lesson`, so the
     /// other entries can still be checked.
     pub problems: Vec<LessonError>,
+    /// Whether every `[[param]]` entry was read (else the scene cannot be run fairly).
+    pub params_complete: bool,
 }
 
 /// What parsing found: the lesson, or every problem plus the `order` if it could be read (so a
@@ -244,6 +246,10 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
         (items, item_lines)
     }
     let (params, param_lines) = entries::<ParamSpec>(&doc, "param", &span_line, &mut errors, file);
+    let params_complete = doc
+        .get("param")
+        .and_then(|v| v.get_ref().as_array())
+        .is_none_or(|a| a.len() == params.len());
     let (panes, pane_lines) = entries::<PaneSpec>(&doc, "pane", &span_line, &mut errors, file);
     let (checks, check_lines) = entries::<Check>(&doc, "check", &span_line, &mut errors, file);
     lines.params = param_lines;
@@ -275,6 +281,7 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
             },
             lines,
             problems: errors,
+            params_complete,
         }),
         _ => Err((errors, order)),
     }

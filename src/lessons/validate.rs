@@ -2,7 +2,10 @@
 //! the check questions. Every problem is collected, with the line it is on.
 
 use super::parse::{Lines, Parsed};
-use super::{LessonError, ParamKind, RESERVED_KEYS, View, default_values};
+use super::{
+    LessonError, LessonMeta, ParamKind, ParamValue, ParamValues, RESERVED_KEYS, View,
+    default_value, default_values,
+};
 use crate::results::Value;
 use crate::scenes::{self, SceneContext};
 use std::collections::BTreeSet;
@@ -183,8 +186,15 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
             ),
         ),
         // Only a fully read lesson is run: a left-out param would make the scene refuse.
-        Some(scene) if params_ok && parsed.problems.is_empty() => {
-            match scene.compute(&default_values(meta), &SceneContext::default()) {
+        Some(scene) if parsed.params_complete => {
+            // Bad defaults are reported above; run with them pulled into range so the panes
+            // can still be checked.
+            let values = if params_ok {
+                default_values(meta)
+            } else {
+                repaired_defaults(meta)
+            };
+            match scene.compute(&values, &SceneContext::default()) {
                 Err(e) => report(
                     lines.top("scene"),
                     format!("scene `{}` refuses the default parameters: {e}", meta.scene),
@@ -213,7 +223,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
                 }
             }
         }
-        Some(_) => {} // the params are broken; their errors say so already
+        Some(_) => {} // a param could not be read; running the scene would only add noise
     }
 
     // Check questions.
@@ -366,4 +376,30 @@ pub(crate) fn duplicate_ids(parsed: &[(&Parsed, &Path)]) -> Vec<(usize, LessonEr
         }
     }
     errors
+}
+
+/// The defaults, each pulled inside its declared range or choices where it is not.
+fn repaired_defaults(meta: &LessonMeta) -> ParamValues {
+    meta.params
+        .iter()
+        .map(|p| {
+            let value = match &p.kind {
+                ParamKind::Int {
+                    default, min, max, ..
+                } if min <= max => ParamValue::Int((*default).clamp(*min, *max)),
+                ParamKind::Float {
+                    default, min, max, ..
+                } if min <= max && default.is_finite() => {
+                    ParamValue::Float(default.clamp(*min, *max))
+                }
+                ParamKind::Choice { default, choices }
+                    if !choices.contains(default) && !choices.is_empty() =>
+                {
+                    ParamValue::Text(choices[0].clone())
+                }
+                kind => default_value(kind),
+            };
+            (p.name.clone(), value)
+        })
+        .collect()
 }
