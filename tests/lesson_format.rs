@@ -155,6 +155,14 @@ fn missing_fields_are_each_reported() {
     let errors = errors_of(&text);
     assert!(has(&errors, 1, "missing field `title`"), "{errors:?}");
     assert!(has(&errors, 1, "missing field `part`"), "{errors:?}");
+    assert_eq!(errors.len(), 2, "no echo of the same problem: {errors:?}");
+    // A missing field does not hide the other problems.
+    let text = text.replace("default = 1.0", "default = 9.0");
+    let errors = errors_of(&text);
+    assert!(
+        has(&errors, line_of(&text, "default = 9.0"), "outside"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -410,6 +418,15 @@ fn stepping_values_stays_in_range_and_on_the_grid() {
         v = step_value(temp, &v, false);
     }
     assert_eq!(v, ParamValue::Float(0.1));
+    // A value set off the grid (by --set) steps to its neighbours on the grid.
+    assert_eq!(
+        step_value(temp, &ParamValue::Float(0.55), true),
+        ParamValue::Float(0.6)
+    );
+    assert_eq!(
+        step_value(temp, &ParamValue::Float(0.55), false),
+        ParamValue::Float(0.5)
+    );
     let vectors = builtin("vectors");
     let first = &vectors.meta.params[0];
     let back = step_value(first, &ParamValue::Text("Your".into()), false);

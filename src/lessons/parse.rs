@@ -52,6 +52,10 @@ pub(crate) struct Parsed {
     /// Problems found while reading the entries; a bad entry is left out of `lesson`, so the
     /// other entries can still be checked.
     pub problems: Vec<LessonError>,
+    /// Required top-level fields that are missing or could not be read (reported already).
+    pub unread: Vec<&'static str>,
+    /// The `order`, if it could be read (a broken lesson is still sorted into its place).
+    pub order: Option<u32>,
     /// Whether every `[[param]]` entry was read (else the scene cannot be run fairly).
     pub params_complete: bool,
 }
@@ -263,28 +267,39 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
         ));
     }
 
-    match (id, title, part, order, scene) {
-        (Some(id), Some(title), Some(part), Some(order), Some(scene)) => Ok(Parsed {
-            lesson: Lesson {
-                meta: LessonMeta {
-                    id,
-                    title,
-                    part,
-                    order,
-                    scene,
-                    params,
-                    panes,
-                    checks,
-                },
-                prose: prose.to_string(),
-                source: source.to_string(),
+    // Missing or unreadable top-level fields are reported above; the rest is still checked,
+    // with empty stand-ins that the validator knows to skip (see `Parsed::order`).
+    let unread: Vec<&'static str> = [
+        ("id", id.is_none()),
+        ("title", title.is_none()),
+        ("part", part.is_none()),
+        ("order", order.is_none()),
+        ("scene", scene.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(key, none)| none.then_some(key))
+    .collect();
+    Ok(Parsed {
+        lesson: Lesson {
+            meta: LessonMeta {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                part: part.unwrap_or_default(),
+                order: order.unwrap_or(u32::MAX),
+                scene: scene.unwrap_or_default(),
+                params,
+                panes,
+                checks,
             },
-            lines,
-            problems: errors,
-            params_complete,
-        }),
-        _ => Err((errors, order)),
-    }
+            prose: prose.to_string(),
+            source: source.to_string(),
+        },
+        order,
+        unread,
+        lines,
+        problems: errors,
+        params_complete,
+    })
 }
 
 /// The keys a `[[param]]` of each type may have. `ParamSpec` flattens its kind, which serde cannot

@@ -24,7 +24,9 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
     let meta = &parsed.lesson.meta;
     let lines: &Lines = &parsed.lines;
 
-    if meta.id.is_empty()
+    // A field missing from the file was reported by the parser; it is not checked again here.
+    let present = |key: &str| !parsed.unread.contains(&key);
+    if present("id") && meta.id.is_empty()
         || !meta
             .id
             .chars()
@@ -39,7 +41,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
         );
     }
     for (key, value) in [("title", &meta.title), ("part", &meta.part)] {
-        if value.trim().is_empty() {
+        if present(key) && value.trim().is_empty() {
             report(lines.top(key), format!("`{key}` is empty"));
         }
     }
@@ -173,6 +175,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
         );
     }
     match scenes::find(&meta.scene) {
+        None if !present("scene") => {}
         None => report(
             lines.top("scene"),
             format!(
@@ -362,6 +365,9 @@ pub(crate) fn duplicate_ids(parsed: &[(&Parsed, &Path)]) -> Vec<(usize, LessonEr
     let mut errors = Vec::new();
     for (index, (p, file)) in parsed.iter().enumerate() {
         let id = p.lesson.meta.id.as_str();
+        if id.is_empty() {
+            continue; // missing, reported already
+        }
         if let Some(first) = seen.get(id) {
             errors.push((
                 index,
