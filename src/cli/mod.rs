@@ -3,6 +3,8 @@
 //! Each subcommand's arguments and `run` function live in a module of their own.
 
 pub mod bench;
+pub mod dump;
+pub mod lessons;
 pub mod model;
 pub mod tokenizer;
 
@@ -37,6 +39,10 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Train, or encode and decode with, a tokenizer.
     Tokenizer(tokenizer::TokenizerArgs),
+    /// Print every result of a lesson's scene as JSON.
+    Dump(dump::DumpArgs),
+    /// List the lessons, or check a folder of lesson files.
+    Lessons(lessons::LessonsArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -45,6 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Model(args)) => model::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Tokenizer(args)) => tokenizer::run(&args, cli.seed),
+        Some(Command::Dump(args)) => dump::run(&args, cli.seed, cli.lessons.as_deref()),
+        Some(Command::Lessons(args)) => lessons::run(&args, cli.lessons.as_deref()),
         None => anyhow::bail!("the terminal app is not built yet"),
     }
 }
