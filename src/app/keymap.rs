@@ -62,6 +62,10 @@ pub enum Action {
     ScrollUp,
     PageDown,
     PageUp,
+    /// To the top (first lesson in the contents).
+    Top,
+    /// To the bottom (last lesson in the contents).
+    Bottom,
     FocusNext,
     FocusPrev,
     OpenCheck,
@@ -97,9 +101,7 @@ impl Key {
                 ctrl_alt == KeyModifiers::CONTROL
                     && matches!(event.code, KeyCode::Char(k) if k.eq_ignore_ascii_case(&c))
             }
-            Key::Digit => {
-                ctrl_alt.is_empty() && matches!(event.code, KeyCode::Char('1'..='9'))
-            }
+            Key::Digit => ctrl_alt.is_empty() && matches!(event.code, KeyCode::Char('1'..='9')),
         }
     }
 
@@ -152,7 +154,7 @@ impl Binding {
 }
 
 use Key::{Ctrl, Digit, Plain};
-use KeyCode::{BackTab, Char, Down, Enter, Esc, Left, PageDown, PageUp, Right, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 const fn bind(
     keys: &'static [Key],
@@ -245,6 +247,20 @@ pub static KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
+        &[Plain(Char('g')), Plain(Home)],
+        Action::Top,
+        Context::Lesson,
+        "scroll the focused pane to the top",
+        None,
+    ),
+    bind(
+        &[Plain(Char('G')), Plain(End)],
+        Action::Bottom,
+        Context::Lesson,
+        "scroll the focused pane to the bottom",
+        None,
+    ),
+    bind(
         &[Plain(Tab)],
         Action::FocusNext,
         Context::Lesson,
@@ -299,6 +315,20 @@ pub static KEYMAP: &[Binding] = &[
         Action::PageUp,
         Context::Contents,
         "select a page further up",
+        None,
+    ),
+    bind(
+        &[Plain(Char('g')), Plain(Home)],
+        Action::Top,
+        Context::Contents,
+        "select the first lesson",
+        None,
+    ),
+    bind(
+        &[Plain(Char('G')), Plain(End)],
+        Action::Bottom,
+        Context::Contents,
+        "select the last lesson",
         None,
     ),
     bind(
@@ -443,12 +473,11 @@ pub fn bindings_for(contexts: &[Context]) -> Vec<&'static Binding> {
         .collect()
 }
 
-/// Whether a lesson parameter may use `key` without being shadowed by an app key in the lesson
-/// view. The lesson validator should refuse keys for which this is true.
+/// Whether `key` (or its Shift form) is taken by an app key in the lesson view, so that a lesson
+/// parameter could not use it. `lessons::RESERVED_KEYS` must list every such key (a test checks).
 pub fn is_reserved_in_lesson(key: char) -> bool {
-    let lower = key.to_ascii_lowercase();
     let contexts = [Context::Lesson, Context::Global, Context::Always];
-    [key, lower].into_iter().any(|c| {
+    [key, key.to_ascii_uppercase()].into_iter().any(|c| {
         let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         lookup(&contexts, &event).is_some()
     })

@@ -9,7 +9,7 @@ pub mod params;
 pub mod progress;
 pub mod runner;
 
-use crate::lessons::{Lesson, LessonError, ParamKind, ParamValue, ParamValues, View};
+use crate::lessons::{Lesson, ParamKind, ParamValue, ParamValues, View};
 use crate::results::SceneOutput;
 use crate::scenes::SceneContext;
 use crate::ui::theme::Theme;
@@ -23,7 +23,7 @@ use ratatui_textarea::TextArea;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A lesson as loaded: ready to show, or the reason it could not be loaded.
-pub type LessonSlot = Result<Lesson, LessonError>;
+pub type LessonSlot = crate::lessons::LoadResult;
 
 /// Everything that can happen to the app.
 #[derive(Clone, Debug)]
@@ -228,7 +228,11 @@ impl App {
     /// The scene run the current lesson needs: scene name, parameters and context.
     pub fn scene_request(&self) -> Option<(String, ParamValues, SceneContext)> {
         let lesson = self.lesson()?;
-        let params = self.params.get(&lesson.meta.id).cloned().unwrap_or_default();
+        let params = self
+            .params
+            .get(&lesson.meta.id)
+            .cloned()
+            .unwrap_or_default();
         let ctx = SceneContext {
             seed: self.seed,
             ..SceneContext::default()
@@ -280,7 +284,10 @@ impl App {
 
     /// Whether the check view shows a question answered by typing.
     pub fn typing_answer(&self) -> bool {
-        self.screen == Screen::Check && self.current_question().is_some_and(|q| q.choices.is_empty())
+        self.screen == Screen::Check
+            && self
+                .current_question()
+                .is_some_and(|q| q.choices.is_empty())
     }
 
     /// The question the check view shows.
@@ -372,6 +379,8 @@ impl App {
             ScrollUp => self.scroll(-1),
             PageDown => self.scroll(self.page_height()),
             PageUp => self.scroll(-self.page_height()),
+            Top => self.scroll(-(u16::MAX as i32)),
+            Bottom => self.scroll(u16::MAX as i32),
             FocusNext => self.cycle_focus(1),
             FocusPrev => self.cycle_focus(-1),
             OpenCheck => return self.open_check(),
@@ -525,7 +534,7 @@ impl App {
             .current_params()
             .and_then(|v| v.get(&spec.name))
             .cloned()
-            .unwrap_or_else(|| params::default_value(&spec));
+            .unwrap_or_else(|| crate::lessons::default_value(&spec.kind));
         if let ParamKind::Text { max_len, .. } = spec.kind {
             let text = match current {
                 ParamValue::Text(t) => t,
@@ -638,7 +647,7 @@ impl App {
             ));
             return vec![Effect::Redraw];
         };
-        let correct = question.answers.iter().any(|a| a == choice);
+        let correct = question.is_correct(choice);
         let given = choice.clone();
         self.record_answer(given, correct)
     }
@@ -655,10 +664,7 @@ impl App {
             self.notice = Some("type an answer, then press Enter".into());
             return vec![Effect::Redraw];
         }
-        let correct = question
-            .answers
-            .iter()
-            .any(|a| a.trim().eq_ignore_ascii_case(&given));
+        let correct = question.is_correct(&given);
         self.record_answer(given, correct)
     }
 
@@ -669,13 +675,16 @@ impl App {
             return vec![];
         };
         state.outcomes[state.index] = Some(Outcome { given, correct });
-        let all_right = state.outcomes.iter().all(|o| matches!(o, Some(o) if o.correct));
+        let all_right = state
+            .outcomes
+            .iter()
+            .all(|o| matches!(o, Some(o) if o.correct));
         let lesson_index = state.lesson;
         if all_right {
-            if let Some(Ok(lesson)) = self.lessons.get(lesson_index) {
-                if self.done.insert(lesson.meta.id.clone()) {
-                    self.notice = Some(format!("lesson done: {} ✓", lesson.meta.title));
-                }
+            if let Some(Ok(lesson)) = self.lessons.get(lesson_index)
+                && self.done.insert(lesson.meta.id.clone())
+            {
+                self.notice = Some(format!("lesson done: {} ✓", lesson.meta.title));
             }
             return vec![Effect::SaveProgress, Effect::Redraw];
         }
@@ -745,7 +754,9 @@ impl App {
             .and_then(|id| self.index_of(&id))
             .unwrap_or(self.current.min(self.lessons.len().saturating_sub(1)));
         self.current = index;
-        self.contents_cursor = self.contents_cursor.min(self.lessons.len().saturating_sub(1));
+        self.contents_cursor = self
+            .contents_cursor
+            .min(self.lessons.len().saturating_sub(1));
         self.check = None;
         let screen = self.screen;
         self.reset_view();
@@ -775,24 +786,6 @@ impl App {
     pub fn area(&self) -> Rect {
         Rect::new(0, 0, self.size.0, self.size.1)
     }
-}
-
-/// Orders loaded lessons by their `order`; a file that failed to load stays after the lesson
-/// that preceded it in the input (files are read in name order).
-pub fn order_lessons(slots: Vec<LessonSlot>) -> Vec<LessonSlot> {
-    let mut last = 0u32;
-    let mut keyed: Vec<((u32, usize), LessonSlot)> = slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, slot)| {
-            if let Ok(l) = &slot {
-                last = l.meta.order;
-            }
-            ((last, i), slot)
-        })
-        .collect();
-    keyed.sort_by_key(|(k, _)| *k);
-    keyed.into_iter().map(|(_, s)| s).collect()
 }
 
 fn add_clamped(value: u16, delta: i32, max: u16) -> u16 {

@@ -1,23 +1,13 @@
-//! Lesson parameters: defaults, stepping with keys, and checking remembered values.
+//! Lesson parameters in the app: remembered values checked against the lesson, stepping with
+//! keys, and how values are written in the parameter strip.
 
-use crate::lessons::{ParamKind, ParamSpec, ParamValue, ParamValues};
-
-/// The default value of a parameter.
-pub fn default_value(spec: &ParamSpec) -> ParamValue {
-    match &spec.kind {
-        ParamKind::Int { default, .. } => ParamValue::Int(*default),
-        ParamKind::Float { default, .. } => ParamValue::Float(*default),
-        ParamKind::Choice { default, .. } => ParamValue::Text(default.clone()),
-        ParamKind::Bool { default } => ParamValue::Bool(*default),
-        ParamKind::Text { default, .. } => ParamValue::Text(default.clone()),
-    }
-}
+use crate::lessons::{ParamKind, ParamSpec, ParamValue, ParamValues, default_value, step_value};
 
 /// Every parameter at its default.
 pub fn defaults(specs: &[ParamSpec]) -> ParamValues {
     specs
         .iter()
-        .map(|s| (s.name.clone(), default_value(s)))
+        .map(|s| (s.name.clone(), default_value(&s.kind)))
         .collect()
 }
 
@@ -61,36 +51,10 @@ pub fn restore(specs: &[ParamSpec], remembered: Option<&ParamValues>) -> ParamVa
     values
 }
 
-/// The value one step forward (`dir = 1`) or back (`dir = -1`): numbers move by their step and
-/// stop at the ends of their range, choices cycle, booleans toggle. Text is left alone (it is
-/// edited, not stepped).
+/// The value one step forward (`dir > 0`) or back: numbers move by their step and stop at the
+/// ends of their range, choices cycle, booleans toggle (the lesson format's own rule).
 pub fn step(spec: &ParamSpec, current: &ParamValue, dir: i32) -> ParamValue {
-    match (&spec.kind, current) {
-        (ParamKind::Int { min, max, step, .. }, ParamValue::Int(v)) => {
-            let next = v.saturating_add(step.saturating_mul(dir as i64));
-            ParamValue::Int(next.clamp(*min, *max))
-        }
-        (ParamKind::Float { min, max, step, .. }, ParamValue::Float(v)) => {
-            // Snap to the grid min + k·step so repeated steps do not collect rounding dust.
-            let k = ((v - min) / step).round() + dir as f64;
-            let next = (min + k * step).clamp(*min, *max);
-            ParamValue::Float(round_to_step(next, *step))
-        }
-        (ParamKind::Choice { choices, .. }, ParamValue::Text(v)) if !choices.is_empty() => {
-            let n = choices.len() as i64;
-            let i = choices.iter().position(|c| c == v).unwrap_or(0) as i64;
-            ParamValue::Text(choices[(i + dir as i64).rem_euclid(n) as usize].clone())
-        }
-        (ParamKind::Bool { .. }, ParamValue::Bool(b)) => ParamValue::Bool(!b),
-        _ => current.clone(),
-    }
-}
-
-/// Rounds to as many decimals as the step has, so 0.1 + 0.2 shows as 0.3.
-fn round_to_step(v: f64, step: f64) -> f64 {
-    let decimals = decimals_of(step) as i32;
-    let scale = 10f64.powi(decimals);
-    (v * scale).round() / scale
+    step_value(spec, current, dir > 0)
 }
 
 /// Decimals needed to show multiples of `step` exactly (at most 6).

@@ -37,7 +37,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 None => ("·", theme.muted),
             };
             let style = Style::new().fg(colour);
-            let style = if i == state.index { style.add_modifier(Modifier::REVERSED) } else { style };
+            let style = if i == state.index {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            };
             Span::styled(format!(" {glyph} "), style)
         })
         .collect();
@@ -45,13 +49,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(theme.focus_border))
         .title(Span::styled(
-            format!(" Check · {} · question {} of {n} ", lesson.meta.title, state.index + 1),
+            format!(
+                " Check · {} · question {} of {n} ",
+                lesson.meta.title,
+                state.index + 1
+            ),
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         ))
         .title_bottom(Line::from(marks).right_aligned());
     let inside = inner(body);
     frame.render_widget(block, body);
-    let inside = Rect::new(inside.x + 1, inside.y, inside.width.saturating_sub(2), inside.height);
+    let inside = Rect::new(
+        inside.x + 1,
+        inside.y,
+        inside.width.saturating_sub(2),
+        inside.height,
+    );
     let w = inside.width;
 
     let mut top: Vec<Line> = vec![Line::styled(
@@ -66,8 +79,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(choice.clone()),
         ];
         if let Some(o) = outcome.filter(|o| o.given == *choice) {
-            let (mark, colour) = if o.correct { (" ✓", theme.positive) } else { (" ✗", theme.negative) };
-            spans.push(Span::styled(mark, Style::new().fg(colour).add_modifier(Modifier::BOLD)));
+            let (mark, colour) = if o.correct {
+                (" ✓", theme.positive)
+            } else {
+                (" ✗", theme.negative)
+            };
+            spans.push(Span::styled(
+                mark,
+                Style::new().fg(colour).add_modifier(Modifier::BOLD),
+            ));
         }
         top.push(Line::from(spans));
     }
@@ -103,13 +123,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(theme.negative).add_modifier(Modifier::BOLD),
         )),
         None => feedback.push(Line::styled(
-            if typed { "Type your answer and press Enter." } else { "Press the number of your answer." },
+            if typed {
+                "Type your answer and press Enter."
+            } else {
+                "Press the number of your answer."
+            },
             Style::new().fg(theme.muted),
         )),
     }
     if outcome.is_some() {
         feedback.push(Line::default());
-        feedback.push(Line::styled(question.explanation.clone(), Style::new().fg(theme.fg)));
+        feedback.push(Line::styled(
+            question.explanation.clone(),
+            Style::new().fg(theme.fg),
+        ));
     }
     if app.lesson().is_some_and(|l| app.done.contains(&l.meta.id)) {
         feedback.push(Line::default());

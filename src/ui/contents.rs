@@ -47,7 +47,10 @@ fn areas(area: Rect) -> (Rect, Rect, Rect) {
 
 /// First row shown, so that the selected lesson is visible.
 fn offset(rows: &[Row], cursor: usize, height: usize) -> usize {
-    let at = rows.iter().position(|r| *r == Row::Lesson(cursor)).unwrap_or(0);
+    let at = rows
+        .iter()
+        .position(|r| *r == Row::Lesson(cursor))
+        .unwrap_or(0);
     (at + 1).saturating_sub(height)
 }
 
@@ -110,7 +113,10 @@ fn row_line(app: &App, row: &Row, width: u16) -> Line<'static> {
         ),
         Row::Lesson(i) => {
             let here = if *i == app.current { "▶" } else { " " };
-            let mut spans = vec![Span::styled(format!("  {here} "), Style::new().fg(theme.accent))];
+            let mut spans = vec![Span::styled(
+                format!("  {here} "),
+                Style::new().fg(theme.accent),
+            )];
             match &app.lessons[*i] {
                 Ok(lesson) => {
                     let done = app.done.contains(&lesson.meta.id);
@@ -118,22 +124,39 @@ fn row_line(app: &App, row: &Row, width: u16) -> Line<'static> {
                         if done { "✓ " } else { "  " },
                         Style::new().fg(theme.positive),
                     ));
-                    spans.push(Span::styled(format!("{:>2}. ", i + 1), Style::new().fg(theme.muted)));
-                    spans.push(Span::styled(lesson.meta.title.clone(), Style::new().fg(theme.fg)));
+                    spans.push(Span::styled(
+                        format!("{:>2}. ", i + 1),
+                        Style::new().fg(theme.muted),
+                    ));
+                    spans.push(Span::styled(
+                        lesson.meta.title.clone(),
+                        Style::new().fg(theme.fg),
+                    ));
                     spans.push(Span::styled(
                         format!("  {}", lesson.meta.id),
                         Style::new().fg(theme.muted),
                     ));
                 }
-                Err(err) => {
+                Err(errors) => {
                     spans.push(Span::styled("✗ ", Style::new().fg(theme.negative)));
-                    spans.push(Span::styled(format!("{:>2}. ", i + 1), Style::new().fg(theme.muted)));
-                    spans.push(Span::styled(err.to_string(), Style::new().fg(theme.negative)));
+                    spans.push(Span::styled(
+                        format!("{:>2}. ", i + 1),
+                        Style::new().fg(theme.muted),
+                    ));
+                    let mut text = errors.first().map_or(String::new(), |e| e.to_string());
+                    if errors.len() > 1 {
+                        text.push_str(&format!(" (and {} more)", errors.len() - 1));
+                    }
+                    spans.push(Span::styled(text, Style::new().fg(theme.negative)));
                 }
             }
             let mut line = Line::from(spans);
             if *i == app.contents_cursor {
-                let used: usize = line.spans.iter().map(|s| super::wrap::width(&s.content)).sum();
+                let used: usize = line
+                    .spans
+                    .iter()
+                    .map(|s| super::wrap::width(&s.content))
+                    .sum();
                 let pad = (width as usize).saturating_sub(used);
                 line.spans.push(Span::raw(" ".repeat(pad)));
                 line = line.style(Style::new().bg(theme.highlight_bg));

@@ -81,7 +81,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 (keys, param_description(p))
             })
             .collect();
-        section(format!("This lesson's parameters ({})", lesson.meta.title), rows, &mut out);
+        section(
+            format!("This lesson's parameters ({})", lesson.meta.title),
+            rows,
+            &mut out,
+        );
     }
     out
 }
@@ -93,7 +97,10 @@ fn param_description(p: &crate::lessons::ParamSpec) -> String {
         }
         ParamKind::Float { min, max, step, .. } => {
             let d = params::decimals_of(*step);
-            format!("{} up / down by {step}, from {min:.d$} to {max:.d$}", p.label)
+            format!(
+                "{} up / down by {step}, from {min:.d$} to {max:.d$}",
+                p.label
+            )
         }
         ParamKind::Choice { choices, .. } => {
             format!("{}: next / previous of {}", p.label, choices.join(", "))
@@ -136,7 +143,9 @@ pub fn draw(app: &App, frame: &mut Frame, full: Rect) {
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(body_lines).block(block).scroll((app.help_scroll, 0)),
+        Paragraph::new(body_lines)
+            .block(block)
+            .scroll((app.help_scroll, 0)),
         rect,
     );
 }

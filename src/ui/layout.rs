@@ -97,7 +97,12 @@ fn pane_column(app: &App, column: Rect, n: usize) -> (Vec<(usize, Rect)>, bool) 
 fn desired_height(app: &App, i: usize, width: u16) -> u16 {
     match pane_value(app, i) {
         Some(Ok(value)) => {
-            let h = panes::content_height(value, pane_view(app, i), width.saturating_sub(2), &app.theme);
+            let h = panes::content_height(
+                value,
+                pane_view(app, i),
+                width.saturating_sub(2),
+                &app.theme,
+            );
             if h == 0 { 12 } else { h.saturating_add(2) }
         }
         _ => MIN_PANE_HEIGHT,
@@ -197,7 +202,9 @@ pub fn max_scroll(app: &App, target: Focus) -> u16 {
             _ => 0,
         },
     };
-    content.saturating_sub(inner.height as usize).min(u16::MAX as usize) as u16
+    content
+        .saturating_sub(inner.height as usize)
+        .min(u16::MAX as usize) as u16
 }
 
 /// The prose or pane under a screen position.

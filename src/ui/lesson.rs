@@ -4,7 +4,7 @@ use super::layout::{self, LessonLayout, inner};
 use super::panes::{self, PaneLook};
 use super::{markdown, status, wrap::width};
 use crate::app::{App, Focus, params};
-use crate::lessons::{Lesson, ParamKind, ParamSpec};
+use crate::lessons::{Lesson, LessonError, ParamKind, ParamSpec};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
@@ -19,8 +19,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             draw_prose(app, frame, &layout, lesson);
             draw_panes(app, frame, &layout, lesson);
         }
-        Some(Err(err)) => draw_broken(app, frame, layout.prose, &err.to_string()),
-        None => draw_broken(app, frame, layout.prose, "there are no lessons to show"),
+        Some(Err(errors)) => draw_broken(app, frame, layout.prose, errors),
+        None => draw_broken(app, frame, layout.prose, &[]),
     }
     draw_params(app, frame, layout.params);
     status::draw(app, frame, layout.status);
@@ -31,7 +31,10 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let part = app.part_of(app.current).to_string();
     let left = Line::from(vec![
-        Span::styled(" llm-lab ", Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            " llm-lab ",
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        ),
         Span::styled(format!("· {part}"), Style::new().fg(theme.muted)),
     ]);
     let mut right = vec![Span::styled(
@@ -42,7 +45,10 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         right.push(Span::styled("✓ done ", Style::new().fg(theme.positive)));
     }
     frame.render_widget(Paragraph::new(left), area);
-    frame.render_widget(Paragraph::new(Line::from(right)).alignment(Alignment::Right), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
 }
 
 fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
@@ -50,7 +56,9 @@ fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
     let (border_type, style) = if focused {
         (
             BorderType::Thick,
-            Style::new().fg(theme.focus_border).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(theme.focus_border)
+                .add_modifier(Modifier::BOLD),
         )
     } else {
         (BorderType::Plain, Style::new().fg(theme.border))
@@ -58,7 +66,10 @@ fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
     Block::bordered()
         .border_type(border_type)
         .border_style(style)
-        .title(Span::styled(title, Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            title,
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        ))
 }
 
 fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Lesson) {
@@ -66,9 +77,14 @@ fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
     let body = inner(area);
     let lines = markdown::render(&lesson.prose, &app.theme, body.width);
     let total = lines.len();
-    let mut block = focus_block(app, app.focus == Focus::Prose, format!(" {} ", lesson.meta.title));
+    let mut block = focus_block(
+        app,
+        app.focus == Focus::Prose,
+        format!(" {} ", lesson.meta.title),
+    );
     if let Some(pos) = scroll_position(app.scrolls.prose, body.height, total) {
-        block = block.title_bottom(Line::styled(pos, Style::new().fg(app.theme.muted)).right_aligned());
+        block =
+            block.title_bottom(Line::styled(pos, Style::new().fg(app.theme.muted)).right_aligned());
     }
     let para = Paragraph::new(lines)
         .block(block)
@@ -106,18 +122,27 @@ fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
     }
 }
 
-fn draw_broken(app: &App, frame: &mut Frame, area: Rect, message: &str) {
+fn draw_broken(app: &App, frame: &mut Frame, area: Rect, errors: &[LessonError]) {
     let theme = &app.theme;
     let block = focus_block(app, false, " This lesson could not be loaded ".into());
-    let lines = vec![
-        Line::styled(message.to_string(), Style::new().fg(theme.negative)),
+    let mut lines: Vec<Line> = errors
+        .iter()
+        .map(|e| Line::styled(e.to_string(), Style::new().fg(theme.negative)))
+        .collect();
+    if errors.is_empty() {
+        lines.push(Line::styled(
+            "there are no lessons to show",
+            Style::new().fg(theme.negative),
+        ));
+    }
+    lines.extend([
         Line::default(),
         Line::styled(
             "Fix the file and start again (with --lessons DIR it reloads by itself); \
              `llm-lab lessons check DIR` lists every problem.",
             Style::new().fg(theme.muted),
         ),
-    ];
+    ]);
     let lines = super::wrap::wrap_lines(&lines, inner(area).width);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
@@ -129,7 +154,7 @@ fn param_item(app: &App, spec: &ParamSpec) -> Vec<Span<'static>> {
         .current_params()
         .and_then(|v| v.get(&spec.name))
         .cloned()
-        .unwrap_or_else(|| params::default_value(spec));
+        .unwrap_or_else(|| crate::lessons::default_value(&spec.kind));
     let keys = match spec.kind {
         ParamKind::Text { .. } => format!("{} edit", spec.key),
         _ if spec.key.is_ascii_lowercase() => {

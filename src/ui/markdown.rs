@@ -44,7 +44,9 @@ impl StyleSheet for Sheet {
         Style::new().fg(self.positive).bg(self.code_bg)
     }
     fn link(&self) -> Style {
-        Style::new().fg(self.accent).add_modifier(Modifier::UNDERLINED)
+        Style::new()
+            .fg(self.accent)
+            .add_modifier(Modifier::UNDERLINED)
     }
     fn blockquote(&self) -> Style {
         Style::new().fg(self.muted).add_modifier(Modifier::ITALIC)

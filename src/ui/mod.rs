@@ -24,7 +24,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = &app.theme;
-    frame.render_widget(Block::new().style(Style::new().fg(theme.fg).bg(theme.bg)), area);
+    frame.render_widget(
+        Block::new().style(Style::new().fg(theme.fg).bg(theme.bg)),
+        area,
+    );
     if layout::too_small(area) {
         draw_too_small(app, frame, area);
         return;
@@ -44,16 +47,26 @@ fn draw_too_small(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let lines = vec![
         Line::styled(
-            format!("llm-lab needs at least {}×{}", layout::MIN_WIDTH, layout::MIN_HEIGHT),
+            format!(
+                "llm-lab needs at least {}×{}",
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT
+            ),
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         ),
         Line::styled(
             format!("this window is {}×{}", area.width, area.height),
             Style::new().fg(theme.fg),
         ),
-        Line::styled("enlarge it, or press q to quit", Style::new().fg(theme.muted)),
+        Line::styled(
+            "enlarge it, or press q to quit",
+            Style::new().fg(theme.muted),
+        ),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
-    frame.render_widget(Paragraph::new(lines).centered().wrap(Wrap { trim: true }), rect);
+    frame.render_widget(
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        rect,
+    );
 }

@@ -54,7 +54,9 @@ pub fn draw_pane(
         title.push_str(&format!("{badge} "));
     }
     let border = if look.focused {
-        Style::new().fg(theme.focus_border).add_modifier(Modifier::BOLD)
+        Style::new()
+            .fg(theme.focus_border)
+            .add_modifier(Modifier::BOLD)
     } else {
         Style::new().fg(theme.border)
     };
@@ -115,11 +117,14 @@ pub fn body(value: &Value, view: View, width: u16, theme: &Theme) -> Body {
         (View::Text, Value::Text(text)) => Body::Lines(text_lines(text, width)),
         (View::Bars, Value::Tensor(t)) => Body::Lines(bar_lines(t, width, theme)),
         (View::Table, Value::Chart { series, .. }) => Body::Lines(points_table(series, theme)),
-        (_, Value::Chart {
-            series,
-            x_label,
-            y_label,
-        }) => Body::Chart(series.clone(), x_label.clone(), y_label.clone()),
+        (
+            _,
+            Value::Chart {
+                series,
+                x_label,
+                y_label,
+            },
+        ) => Body::Chart(series.clone(), x_label.clone(), y_label.clone()),
         (_, Value::Tensor(t)) => Body::Lines(table_lines(t, theme)),
         (_, Value::Text(text)) => Body::Lines(text_lines(text, width)),
     }
@@ -328,7 +333,10 @@ fn bar_lines(t: &Tensor, width_cells: u16, theme: &Theme) -> Vec<Line<'static>> 
                     " ".repeat(pos_w),
                 )
             } else {
-                (" ".repeat(neg_w), eighths_bar(v / span * bar_w as f32, pos_w))
+                (
+                    " ".repeat(neg_w),
+                    eighths_bar(v / span * bar_w as f32, pos_w),
+                )
             };
             lines.push(Line::from(vec![
                 Span::styled(pad_right(&label, lw), Style::new().fg(theme.accent)),
@@ -349,7 +357,7 @@ fn eighths_bar(len: f32, total: usize) -> String {
     let full = (eighths / 8).min(total);
     let mut bar = "█".repeat(full);
     let mut used = full;
-    if full < total && eighths % 8 > 0 {
+    if full < total && !eighths.is_multiple_of(8) {
         bar.push_str(PARTS[eighths % 8]);
         used += 1;
     }

@@ -22,7 +22,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if app.save_error.is_some() {
         right.push(Span::styled("not saving ", Style::new().fg(theme.negative)));
     }
-    right.push(Span::styled(format!("seed {} ", app.seed), Style::new().fg(theme.muted)));
+    right.push(Span::styled(
+        format!("seed {} ", app.seed),
+        Style::new().fg(theme.muted),
+    ));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
     let room = (area.width as usize).saturating_sub(right_w + 1);
     let left = match &app.notice {
@@ -39,12 +42,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     break;
                 }
                 spans.push(Span::styled(key, Style::new().fg(theme.accent)));
-                spans.push(Span::styled(format!(" {what}  "), Style::new().fg(theme.muted)));
+                spans.push(Span::styled(
+                    format!(" {what}  "),
+                    Style::new().fg(theme.muted),
+                ));
                 used += w;
             }
             Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(left), area);
-    frame.render_widget(Paragraph::new(Line::from(right)).alignment(Alignment::Right), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
 }

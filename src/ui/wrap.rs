@@ -46,7 +46,10 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
     let mut row: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let mut first_row = true;
-    let flush = |row: &mut Vec<Span<'static>>, used: &mut usize, first: &mut bool, out: &mut Vec<Line<'static>>| {
+    let flush = |row: &mut Vec<Span<'static>>,
+                 used: &mut usize,
+                 first: &mut bool,
+                 out: &mut Vec<Line<'static>>| {
         out.push(Line::from(std::mem::take(row)).style(base));
         *first = false;
         *used = 0;
@@ -109,17 +112,22 @@ fn width_of(s: &str) -> usize {
 fn hanging_indent(plain: &str) -> usize {
     let trimmed = plain.trim_start_matches(' ');
     let lead = plain.len() - trimmed.len();
-    let marker = if trimmed.starts_with("- ") || trimmed.starts_with("* ") || trimmed.starts_with("• ") {
-        2
-    } else {
-        let digits = trimmed.chars().take_while(|c| c.is_ascii_digit()).count();
-        if digits > 0 && trimmed[digits..].starts_with(". ") {
-            digits + 2
+    let marker =
+        if trimmed.starts_with("- ") || trimmed.starts_with("* ") || trimmed.starts_with("• ") {
+            2
         } else {
-            0
-        }
-    };
-    if marker == 0 { lead.min(8) } else { lead + marker }
+            let digits = trimmed.chars().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 && trimmed[digits..].starts_with(". ") {
+                digits + 2
+            } else {
+                0
+            }
+        };
+    if marker == 0 {
+        lead.min(8)
+    } else {
+        lead + marker
+    }
 }
 
 #[cfg(test)]
@@ -127,13 +135,19 @@ mod tests {
     use super::*;
 
     fn texts(lines: &[Line<'_>]) -> Vec<String> {
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
     }
 
     #[test]
     fn breaks_at_spaces_and_indents_list_items() {
         let lines = [Line::from("- alpha beta gamma delta")];
-        assert_eq!(texts(&wrap_lines(&lines, 12)), ["- alpha beta", "  gamma", "  delta"]);
+        assert_eq!(
+            texts(&wrap_lines(&lines, 12)),
+            ["- alpha beta", "  gamma", "  delta"]
+        );
     }
 
     #[test]
