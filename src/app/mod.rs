@@ -267,6 +267,11 @@ impl App {
         if self.help_open {
             return vec![Context::Help, Context::Global, Context::Always];
         }
+        self.screen_contexts()
+    }
+
+    /// The contexts of the screen itself, as if no overlay or text box were open.
+    pub fn screen_contexts(&self) -> Vec<Context> {
         match self.screen {
             Screen::Contents => vec![Context::Contents, Context::Global, Context::Always],
             Screen::Lesson => {

@@ -29,10 +29,13 @@ pub struct Progress {
     pub params: BTreeMap<String, ParamValues>,
 }
 
-/// Where progress is kept. `path == None` means "do not save" (no data directory could be found).
+/// Where progress is kept. `path == None` means "do not save": no data directory could be found
+/// (saving then fails, and the app says so), or a test asked for [`ProgressStore::memory`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProgressStore {
     path: Option<PathBuf>,
+    /// Saving without a path quietly succeeds (tests).
+    quiet: bool,
 }
 
 /// The result of loading: the progress, and a one-line message for the learner if something was
@@ -52,6 +55,7 @@ impl ProgressStore {
         let dirs = directories::ProjectDirs::from("", "", "llm-lab");
         ProgressStore {
             path: dirs.map(|d| d.data_dir().join(FILE_NAME)),
+            quiet: false,
         }
     }
 
@@ -59,12 +63,24 @@ impl ProgressStore {
     pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
         ProgressStore {
             path: Some(dir.into().join(FILE_NAME)),
+            quiet: false,
         }
     }
 
-    /// A store that never saves.
+    /// A store that cannot save (as when no data directory exists): saving reports an error.
     pub fn disabled() -> Self {
-        ProgressStore { path: None }
+        ProgressStore {
+            path: None,
+            quiet: false,
+        }
+    }
+
+    /// A store that keeps nothing and does not complain: for tests and demos.
+    pub fn memory() -> Self {
+        ProgressStore {
+            path: None,
+            quiet: true,
+        }
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -75,6 +91,9 @@ impl ProgressStore {
     /// to `<file>.bak`, fresh progress, and a notice saying so.
     pub fn load(&self) -> Loaded {
         let Some(path) = &self.path else {
+            if self.quiet {
+                return Loaded::default();
+            }
             return Loaded {
                 progress: Progress::default(),
                 notice: Some("no data directory found: progress will not be saved".into()),
@@ -114,7 +133,11 @@ impl ProgressStore {
     /// Writes the progress atomically: a temporary file in the same directory, then a rename.
     pub fn save(&self, progress: &Progress) -> Result<(), String> {
         let Some(path) = &self.path else {
-            return Err("no data directory".into());
+            return if self.quiet {
+                Ok(())
+            } else {
+                Err("no data directory was found".into())
+            };
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)

@@ -13,14 +13,14 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 /// The sections of the help, in order.
 const SECTIONS: [Context; 8] = [
-    Context::Always,
-    Context::Global,
     Context::Lesson,
     Context::Contents,
     Context::Check,
     Context::Answer,
     Context::Editing,
     Context::Help,
+    Context::Global,
+    Context::Always,
 ];
 
 /// Every line of the help.
@@ -44,17 +44,34 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             ]));
         }
     };
-    let mut contexts: Vec<Context> = SECTIONS.to_vec();
+    // What works on the screen under the overlay comes first, then the lesson's parameters,
+    // then everything else.
+    let mut contexts: Vec<Context> = app
+        .screen_contexts()
+        .into_iter()
+        .filter(|c| !matches!(c, Context::Always | Context::Global))
+        .collect();
     // Pane-local keys of the views this lesson shows.
     if let Some(lesson) = app.lesson() {
         for pane in &lesson.meta.panes {
             let ctx = Context::Pane(pane.view);
             if !contexts.contains(&ctx) {
-                contexts.insert(3, ctx);
+                contexts.push(ctx);
             }
         }
     }
-    for ctx in contexts {
+    let first = contexts.len();
+    contexts.extend(
+        SECTIONS
+            .iter()
+            .filter(|c| !contexts.contains(c))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    for (n, ctx) in contexts.into_iter().enumerate() {
+        if n == first {
+            param_section(app, &mut out, &section);
+        }
         let rows = keymap::bindings_for(&[ctx])
             .into_iter()
             .map(|b| (b.key_names(), b.description.to_string()))
@@ -65,6 +82,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         };
         section(title, rows, &mut out);
     }
+    out
+}
+
+type Section<'a> = dyn Fn(String, Vec<(String, String)>, &mut Vec<Line<'static>>) + 'a;
+
+/// The current lesson's parameter keys, written from its file.
+fn param_section(app: &App, out: &mut Vec<Line<'static>>, section: &Section<'_>) {
     if let Some(lesson) = app.lesson() {
         let rows = lesson
             .meta
@@ -84,10 +108,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         section(
             format!("This lesson's parameters ({})", lesson.meta.title),
             rows,
-            &mut out,
+            out,
         );
     }
-    out
 }
 
 fn param_description(p: &crate::lessons::ParamSpec) -> String {

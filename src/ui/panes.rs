@@ -419,7 +419,8 @@ fn draw_chart(
         .collect();
     let muted = Style::new().fg(theme.muted);
     let axis_labels = |a: f64, b: f64| vec![Span::raw(short_num(a)), Span::raw(short_num(b))];
-    let chart = Chart::new(datasets)
+    let one_series = series.len() == 1;
+    let mut chart = Chart::new(datasets)
         .x_axis(
             Axis::default()
                 .title(Span::styled(x_label.to_string(), muted))
@@ -434,6 +435,10 @@ fn draw_chart(
                 .labels(axis_labels(y0, y1))
                 .style(muted),
         );
+    if one_series {
+        // The pane title already names a lone series.
+        chart = chart.legend_position(None);
+    }
     frame.render_widget(chart, area);
 }
 

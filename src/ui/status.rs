@@ -34,19 +34,28 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         )),
         None => {
+            // The help key always shows: it is the way to every other key.
+            let (help, rest): (Vec<_>, Vec<_>) = hints(app)
+                .into_iter()
+                .partition(|(_, what)| *what == "help");
+            let help_w: usize = help.iter().map(|(k, w)| width(k) + width(w) + 3).sum();
             let mut spans = vec![Span::raw(" ")];
-            let mut used = 1;
-            for (key, what) in hints(app) {
+            let mut used = 1 + help_w;
+            let mut shown = Vec::new();
+            for (key, what) in rest {
                 let w = width(&key) + 1 + width(what) + 2;
                 if used + w > room {
                     break;
                 }
+                used += w;
+                shown.push((key, what));
+            }
+            for (key, what) in shown.into_iter().chain(help) {
                 spans.push(Span::styled(key, Style::new().fg(theme.accent)));
                 spans.push(Span::styled(
                     format!(" {what}  "),
                     Style::new().fg(theme.muted),
                 ));
-                used += w;
             }
             Line::from(spans)
         }
