@@ -7,7 +7,10 @@ use ratatui::crossterm::{
     cursor::Show,
     event::{DisableMouseCapture, EnableMouseCapture},
     execute,
-    terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode},
+    terminal::{
+        Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+        enable_raw_mode,
+    },
 };
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,10 +25,16 @@ pub fn enter() -> io::Result<Term> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let setup = || -> io::Result<Term> {
-        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        // Clearing with crossterm rather than `Terminal::clear`, which first asks the terminal
+        // where its cursor is and waits for an answer some terminals never give.
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            Clear(ClearType::All)
+        )?;
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         terminal.hide_cursor()?;
-        terminal.clear()?;
         Ok(terminal)
     };
     setup().inspect_err(|_| restore())
