@@ -87,13 +87,17 @@ pub fn load_dir(dir: &Path) -> Result<Vec<LoadResult>, LessonError> {
     Ok(results)
 }
 
-/// Whether a path looks like a lesson file: `*.md`, not the folder's README.
+/// Whether a path looks like a lesson file: `*.md`, not the folder's README, not hidden (editors
+/// keep their temporary copies in hidden files).
 pub fn is_lesson_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     path.is_file()
-        && path.extension().is_some_and(|e| e == "md")
-        && !path
-            .file_name()
-            .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+        && name.ends_with(".md")
+        && !name.starts_with('.')
+        && !name.eq_ignore_ascii_case("README.md")
 }
 
 /// One lesson file on its own (for reloading a file an author just saved). Checks everything
@@ -119,7 +123,7 @@ fn finish(parsed: ParseResult, file: &Path) -> (LoadResult, Option<u32>) {
     match parsed {
         Err((errors, order)) => (Err(errors), order),
         Ok(parsed) => {
-            let order = Some(parsed.lesson.meta.order);
+            let order = parsed.order;
             let mut errors = parsed.problems.clone();
             errors.extend(validate(&parsed, file));
             errors.sort_by_key(|e| e.line);

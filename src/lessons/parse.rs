@@ -52,6 +52,12 @@ pub(crate) struct Parsed {
     /// Problems found while reading the entries; a bad entry is left out of `lesson`, so the
     /// other entries can still be checked.
     pub problems: Vec<LessonError>,
+    /// Required top-level fields that are missing or could not be read (reported already).
+    pub unread: Vec<&'static str>,
+    /// The `order`, if it could be read (a broken lesson is still sorted into its place).
+    pub order: Option<u32>,
+    /// Whether every `[[param]]` entry was read (else the scene cannot be run fairly).
+    pub params_complete: bool,
 }
 
 /// What parsing found: the lesson, or every problem plus the `order` if it could be read (so a
@@ -162,27 +168,6 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
         }
     }
 
-    // Deserializes one value, recording an error at its line on failure.
-    fn field<'de, T: Deserialize<'de>>(
-        value: &Spanned<DeValue<'de>>,
-        what: &str,
-        span_line: &dyn Fn(Range<usize>) -> usize,
-        errors: &mut Vec<LessonError>,
-        file: &Path,
-    ) -> Option<T> {
-        match T::deserialize(value.clone().into_deserializer()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let line = span_line(e.span().unwrap_or_else(|| value.span()));
-                errors.push(LessonError {
-                    file: file.to_path_buf(),
-                    line: Some(line),
-                    message: format!("{what}: {}", e.message().trim()),
-                });
-                None
-            }
-        }
-    }
     let text_field = |key: &str, errors: &mut Vec<LessonError>| -> Option<String> {
         doc.get(key)
             .and_then(|v| field::<String>(v, &format!("`{key}`"), &span_line, errors, file))
@@ -195,55 +180,11 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
         .get("order")
         .and_then(|v| field::<u32>(v, "`order`", &span_line, &mut errors, file));
 
-    // Each entry of an array of tables on its own, with the lines of its keys.
-    fn entries<'de, T: Deserialize<'de>>(
-        doc: &DeTable<'de>,
-        key: &str,
-        span_line: &dyn Fn(Range<usize>) -> usize,
-        errors: &mut Vec<LessonError>,
-        file: &Path,
-    ) -> (Vec<T>, Vec<EntryLines>) {
-        let mut items = Vec::new();
-        let mut item_lines = Vec::new();
-        let Some(value) = doc.get(key) else {
-            return (items, item_lines);
-        };
-        let Some(array) = value.get_ref().as_array() else {
-            errors.push(LessonError {
-                file: file.to_path_buf(),
-                line: Some(span_line(value.span())),
-                message: format!("`{key}` must be a list of tables, written as [[{key}]] sections"),
-            });
-            return (items, item_lines);
-        };
-        for (index, entry) in array.iter().enumerate() {
-            let mut lines = EntryLines {
-                start: span_line(entry.span()),
-                keys: BTreeMap::new(),
-            };
-            if let Some(table) = entry.get_ref().as_table() {
-                for (k, _) in table.iter() {
-                    lines
-                        .keys
-                        .insert(k.get_ref().to_string(), span_line(k.span()));
-                }
-                // The entry's span may start at its first key; the header is the line above.
-                if let Some(first) = lines.keys.values().min() {
-                    lines.start = lines.start.min(*first);
-                }
-            }
-            let what = format!("[[{key}]] number {}", index + 1);
-            if key == "param" {
-                unknown_param_keys(entry, &what, span_line, errors, file);
-            }
-            if let Some(item) = field::<T>(entry, &what, span_line, errors, file) {
-                items.push(item);
-                item_lines.push(lines);
-            }
-        }
-        (items, item_lines)
-    }
     let (params, param_lines) = entries::<ParamSpec>(&doc, "param", &span_line, &mut errors, file);
+    let params_complete = doc
+        .get("param")
+        .and_then(|v| v.get_ref().as_array())
+        .is_none_or(|a| a.len() == params.len());
     let (panes, pane_lines) = entries::<PaneSpec>(&doc, "pane", &span_line, &mut errors, file);
     let (checks, check_lines) = entries::<Check>(&doc, "check", &span_line, &mut errors, file);
     lines.params = param_lines;
@@ -257,27 +198,110 @@ pub(crate) fn parse(text: &str, file: &Path, source: &str) -> ParseResult {
         ));
     }
 
-    match (id, title, part, order, scene) {
-        (Some(id), Some(title), Some(part), Some(order), Some(scene)) => Ok(Parsed {
-            lesson: Lesson {
-                meta: LessonMeta {
-                    id,
-                    title,
-                    part,
-                    order,
-                    scene,
-                    params,
-                    panes,
-                    checks,
-                },
-                prose: prose.to_string(),
-                source: source.to_string(),
+    // Missing or unreadable top-level fields are reported above; the rest is still checked,
+    // with empty stand-ins that the validator skips (see `Parsed::unread`).
+    let unread: Vec<&'static str> = [
+        ("id", id.is_none()),
+        ("title", title.is_none()),
+        ("part", part.is_none()),
+        ("order", order.is_none()),
+        ("scene", scene.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(key, none)| none.then_some(key))
+    .collect();
+    Ok(Parsed {
+        lesson: Lesson {
+            meta: LessonMeta {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                part: part.unwrap_or_default(),
+                order: order.unwrap_or(u32::MAX),
+                scene: scene.unwrap_or_default(),
+                params,
+                panes,
+                checks,
             },
-            lines,
-            problems: errors,
-        }),
-        _ => Err((errors, order)),
+            prose: prose.to_string(),
+            source: source.to_string(),
+        },
+        order,
+        unread,
+        lines,
+        problems: errors,
+        params_complete,
+    })
+}
+
+/// Deserializes one value, recording an error at its line on failure.
+fn field<'de, T: Deserialize<'de>>(
+    value: &Spanned<DeValue<'de>>,
+    what: &str,
+    span_line: &dyn Fn(Range<usize>) -> usize,
+    errors: &mut Vec<LessonError>,
+    file: &Path,
+) -> Option<T> {
+    match T::deserialize(value.clone().into_deserializer()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let line = span_line(e.span().unwrap_or_else(|| value.span()));
+            errors.push(LessonError {
+                file: file.to_path_buf(),
+                line: Some(line),
+                message: format!("{what}: {}", e.message().trim()),
+            });
+            None
+        }
     }
+}
+
+/// Each entry of an array of tables on its own, with the lines of its keys.
+fn entries<'de, T: Deserialize<'de>>(
+    doc: &DeTable<'de>,
+    key: &str,
+    span_line: &dyn Fn(Range<usize>) -> usize,
+    errors: &mut Vec<LessonError>,
+    file: &Path,
+) -> (Vec<T>, Vec<EntryLines>) {
+    let mut items = Vec::new();
+    let mut item_lines = Vec::new();
+    let Some(value) = doc.get(key) else {
+        return (items, item_lines);
+    };
+    let Some(array) = value.get_ref().as_array() else {
+        errors.push(LessonError {
+            file: file.to_path_buf(),
+            line: Some(span_line(value.span())),
+            message: format!("`{key}` must be a list of tables, written as [[{key}]] sections"),
+        });
+        return (items, item_lines);
+    };
+    for (index, entry) in array.iter().enumerate() {
+        let mut lines = EntryLines {
+            start: span_line(entry.span()),
+            keys: BTreeMap::new(),
+        };
+        if let Some(table) = entry.get_ref().as_table() {
+            for (k, _) in table.iter() {
+                lines
+                    .keys
+                    .insert(k.get_ref().to_string(), span_line(k.span()));
+            }
+            // The entry's span may start at its first key; the header is the line above.
+            if let Some(first) = lines.keys.values().min() {
+                lines.start = lines.start.min(*first);
+            }
+        }
+        let what = format!("[[{key}]] number {}", index + 1);
+        if key == "param" {
+            unknown_param_keys(entry, &what, span_line, errors, file);
+        }
+        if let Some(item) = field::<T>(entry, &what, span_line, errors, file) {
+            items.push(item);
+            item_lines.push(lines);
+        }
+    }
+    (items, item_lines)
 }
 
 /// The keys a `[[param]]` of each type may have. `ParamSpec` flattens its kind, which serde cannot

@@ -2,7 +2,10 @@
 //! the check questions. Every problem is collected, with the line it is on.
 
 use super::parse::{Lines, Parsed};
-use super::{LessonError, ParamKind, RESERVED_KEYS, View, default_values};
+use super::{
+    LessonError, LessonMeta, ParamKind, ParamValue, ParamValues, RESERVED_KEYS, View,
+    default_value, default_values,
+};
 use crate::results::Value;
 use crate::scenes::{self, SceneContext};
 use std::collections::BTreeSet;
@@ -21,7 +24,9 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
     let meta = &parsed.lesson.meta;
     let lines: &Lines = &parsed.lines;
 
-    if meta.id.is_empty()
+    // A field missing from the file was reported by the parser; it is not checked again here.
+    let present = |key: &str| !parsed.unread.contains(&key);
+    if present("id") && meta.id.is_empty()
         || !meta
             .id
             .chars()
@@ -36,7 +41,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
         );
     }
     for (key, value) in [("title", &meta.title), ("part", &meta.part)] {
-        if value.trim().is_empty() {
+        if present(key) && value.trim().is_empty() {
             report(lines.top(key), format!("`{key}` is empty"));
         }
     }
@@ -163,13 +168,14 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
     }
 
     // The scene, and the results the panes show.
-    if meta.panes.is_empty() {
+    if meta.panes.is_empty() && !lines.top.contains_key("pane") {
         report(
             lines.top("scene"),
             "no panes: add at least one [[pane]] showing a result of the scene".into(),
         );
     }
     match scenes::find(&meta.scene) {
+        None if !present("scene") => {}
         None => report(
             lines.top("scene"),
             format!(
@@ -183,8 +189,15 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
             ),
         ),
         // Only a fully read lesson is run: a left-out param would make the scene refuse.
-        Some(scene) if params_ok && parsed.problems.is_empty() => {
-            match scene.compute(&default_values(meta), &SceneContext::default()) {
+        Some(scene) if parsed.params_complete => {
+            // Bad defaults are reported above; run with them pulled into range so the panes
+            // can still be checked.
+            let values = if params_ok {
+                default_values(meta)
+            } else {
+                repaired_defaults(meta)
+            };
+            match scene.compute(&values, &SceneContext::default()) {
                 Err(e) => report(
                     lines.top("scene"),
                     format!("scene `{}` refuses the default parameters: {e}", meta.scene),
@@ -213,11 +226,11 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
                 }
             }
         }
-        Some(_) => {} // the params are broken; their errors say so already
+        Some(_) => {} // a param could not be read; running the scene would only add noise
     }
 
     // Check questions.
-    if meta.checks.is_empty() {
+    if meta.checks.is_empty() && !lines.top.contains_key("check") {
         report(
             1,
             "no check questions: add at least one [[check]] (answering it marks the lesson done)"
@@ -352,6 +365,9 @@ pub(crate) fn duplicate_ids(parsed: &[(&Parsed, &Path)]) -> Vec<(usize, LessonEr
     let mut errors = Vec::new();
     for (index, (p, file)) in parsed.iter().enumerate() {
         let id = p.lesson.meta.id.as_str();
+        if id.is_empty() {
+            continue; // missing, reported already
+        }
         if let Some(first) = seen.get(id) {
             errors.push((
                 index,
@@ -366,4 +382,30 @@ pub(crate) fn duplicate_ids(parsed: &[(&Parsed, &Path)]) -> Vec<(usize, LessonEr
         }
     }
     errors
+}
+
+/// The defaults, each pulled inside its declared range or choices where it is not.
+fn repaired_defaults(meta: &LessonMeta) -> ParamValues {
+    meta.params
+        .iter()
+        .map(|p| {
+            let value = match &p.kind {
+                ParamKind::Int {
+                    default, min, max, ..
+                } if min <= max => ParamValue::Int((*default).clamp(*min, *max)),
+                ParamKind::Float {
+                    default, min, max, ..
+                } if min <= max && default.is_finite() => {
+                    ParamValue::Float(default.clamp(*min, *max))
+                }
+                ParamKind::Choice { default, choices }
+                    if !choices.contains(default) && !choices.is_empty() =>
+                {
+                    ParamValue::Text(choices[0].clone())
+                }
+                kind => default_value(kind),
+            };
+            (p.name.clone(), value)
+        })
+        .collect()
 }

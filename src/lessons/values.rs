@@ -106,10 +106,15 @@ pub fn step_value(spec: &ParamSpec, current: &ParamValue, forward: bool) -> Para
             ParamValue::Int(v.saturating_add(sign * step).clamp(*min, *max))
         }
         (ParamKind::Float { min, max, step, .. }, ParamValue::Float(v)) => {
-            // Snap to the grid min + k·step so repeated steps do not drift (0.1 + 0.2 ≠ 0.3).
-            let k = ((v - min) / step).round() + sign as f64;
-            let snapped = min + k * step;
-            let tidy = (snapped * 1e9).round() / 1e9;
+            // Move to the next point of the grid min + k·step (so repeated steps do not drift,
+            // 0.1 + 0.2 ≠ 0.3); a value set off the grid moves to its nearest neighbour that way.
+            let at = (v - min) / step;
+            let k = if forward {
+                (at + 1e-9).floor() + 1.0
+            } else {
+                (at - 1e-9).ceil() - 1.0
+            };
+            let tidy = ((min + k * step) * 1e9).round() / 1e9;
             ParamValue::Float(tidy.clamp(*min, *max))
         }
         (ParamKind::Choice { choices, .. }, ParamValue::Text(v)) if !choices.is_empty() => {
@@ -130,7 +135,8 @@ pub fn format_value(value: &ParamValue) -> String {
         ParamValue::Float(v) => {
             let s = format!("{v:.4}");
             let s = s.trim_end_matches('0');
-            s.strip_suffix('.').unwrap_or(s).to_string()
+            let s = s.strip_suffix('.').unwrap_or(s);
+            if s == "-0" { "0".into() } else { s.to_string() }
         }
         ParamValue::Bool(b) => b.to_string(),
         ParamValue::Text(t) => t.clone(),
