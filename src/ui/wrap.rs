@@ -50,6 +50,13 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
                  used: &mut usize,
                  first: &mut bool,
                  out: &mut Vec<Line<'static>>| {
+        // A space that ended up last on the row is not drawn.
+        if row
+            .last()
+            .is_some_and(|s| s.content.trim().is_empty() && !s.content.is_empty())
+        {
+            row.pop();
+        }
         out.push(Line::from(std::mem::take(row)).style(base));
         *first = false;
         *used = 0;
