@@ -447,3 +447,55 @@ fn opening_at_a_lesson_id_starts_there() {
     let app = llm_lab::app::App::new(lessons(), Default::default(), options);
     assert_eq!(app.current, 3);
 }
+
+#[test]
+fn a_panicking_scene_becomes_a_message_and_the_app_goes_on() {
+    let mut lesson = heat_lesson();
+    lesson.meta.scene = "panicking".into();
+    let mut app = llm_lab::app::App::new(vec![Ok(lesson)], Default::default(), Default::default());
+    let mut runner =
+        llm_lab::app::runner::Runner::new(llm_lab::app::progress::ProgressStore::memory(), scenes);
+    let start = app.start();
+    runner.run(&mut app, start);
+    let err = app.output.clone().unwrap().unwrap_err();
+    assert!(
+        err.contains("crashed") && err.contains("index 7 out of range"),
+        "{err}"
+    );
+    send(&mut app, &mut runner, [ch('q')]);
+    assert!(runner.quit);
+}
+
+#[test]
+fn an_unknown_scene_name_is_a_message_in_the_pane() {
+    let mut lesson = heat_lesson();
+    lesson.meta.scene = "nosuch".into();
+    let (mut app, mut runner) = app_at((100, 30));
+    app.lessons = vec![Ok(lesson)];
+    send(&mut app, &mut runner, [ch('r')]);
+    let err = app.output.clone().unwrap().unwrap_err();
+    assert!(err.contains("nosuch"), "{err}");
+}
+
+fn click(column: u16, row: u16) -> AppEvent {
+    AppEvent::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(ratatui::crossterm::event::MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn a_click_opens_a_contents_entry_and_focuses_a_pane() {
+    let (mut app, mut r) = app_at((100, 30));
+    send(&mut app, &mut r, [ch('t')]);
+    // Row 0 is the title, row 1 the border, row 2 the part, rows 3.. the lessons.
+    send(&mut app, &mut r, [click(10, 4)]);
+    assert_eq!(app.screen, Screen::Lesson);
+    assert_eq!(app.current, 1);
+    let layout = llm_lab::ui::layout::lesson_layout(&app, app.area());
+    let (i, rect) = layout.panes[0];
+    send(&mut app, &mut r, [click(rect.x + 1, rect.y + 1)]);
+    assert_eq!(app.focus, Focus::Pane(i));
+}

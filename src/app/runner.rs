@@ -78,9 +78,16 @@ pub fn compute(
     Some(match run {
         Ok(Ok(output)) => Ok(output),
         Ok(Err(err)) => Err(err.to_string()),
-        Err(_) => Err(format!(
-            "the scene \"{name}\" crashed; this is a bug in llm-lab, please report it"
-        )),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(format!(
+                "the scene \"{name}\" crashed ({what}); this is a bug in llm-lab, please report it"
+            ))
+        }
     })
 }
 

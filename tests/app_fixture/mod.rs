@@ -86,6 +86,19 @@ impl Scene for RefusingScene {
     }
 }
 
+/// A scene with a bug.
+pub struct PanickingScene;
+
+impl Scene for PanickingScene {
+    fn name(&self) -> &'static str {
+        "panicking"
+    }
+    fn compute(&self, _: &ParamValues, _: &SceneContext) -> Result<SceneOutput, SceneError> {
+        panic!("index 7 out of range")
+    }
+}
+
+pub static PANICKING: PanickingScene = PanickingScene;
 pub static FIXTURE: FixtureScene = FixtureScene;
 pub static REFUSING: RefusingScene = RefusingScene;
 
@@ -93,6 +106,7 @@ pub fn scenes(name: &str) -> Option<&'static dyn Scene> {
     match name {
         "fixture" => Some(&FIXTURE),
         "refusing" => Some(&REFUSING),
+        "panicking" => Some(&PANICKING),
         _ => None,
     }
 }
