@@ -128,3 +128,14 @@ fn saving_leaves_no_temporary_file_behind() {
         .collect();
     assert_eq!(names, ["progress.json"]);
 }
+
+#[test]
+fn only_changed_parameter_values_are_remembered() {
+    let (mut app, mut r) = app_at((100, 30));
+    assert!(app.progress().params.is_empty());
+    send(&mut app, &mut r, [ch('d')]);
+    let remembered = app.progress().params;
+    assert_eq!(remembered.len(), 1);
+    assert_eq!(remembered["grid"].len(), 1);
+    assert_eq!(remembered["grid"]["n"], ParamValue::Int(4));
+}

@@ -218,10 +218,27 @@ impl App {
 
     /// What the remembered state should be now.
     pub fn progress(&self) -> Progress {
+        // Only values the learner changed are kept, so a lesson's new defaults reach everyone
+        // who left them alone.
+        let mut params = BTreeMap::new();
+        for lesson in self.lessons.iter().flatten() {
+            let defaults = params::defaults(&lesson.meta.params);
+            let changed: ParamValues = self
+                .params
+                .get(&lesson.meta.id)
+                .into_iter()
+                .flatten()
+                .filter(|(name, value)| defaults.get(*name) != Some(*value))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            if !changed.is_empty() {
+                params.insert(lesson.meta.id.clone(), changed);
+            }
+        }
         Progress {
             current: self.lesson().map(|l| l.meta.id.clone()),
             done: self.done.clone(),
-            params: self.params.clone(),
+            params,
         }
     }
 
