@@ -37,6 +37,8 @@ pub enum AppEvent {
     LessonsReloaded(Vec<LessonSlot>),
     /// SIGTERM, SIGINT or SIGHUP: leave as if the learner pressed q.
     Terminate,
+    /// The keyboard can no longer be read (the input thread ended): save and leave.
+    InputClosed,
 }
 
 /// Work the app asks the outside world to do after an event.
@@ -343,7 +345,9 @@ impl App {
                 vec![Effect::Redraw]
             }
             AppEvent::LessonsReloaded(lessons) => self.reload(lessons),
-            AppEvent::Terminate => vec![Effect::SaveProgress, Effect::Quit],
+            AppEvent::Terminate | AppEvent::InputClosed => {
+                vec![Effect::SaveProgress, Effect::Quit]
+            }
         }
     }
 

@@ -116,22 +116,40 @@ fn event_loop(
             runner.needs_draw = false;
         }
         let Ok(first) = rx.recv() else {
-            bail!("the input thread stopped; leaving the lab");
+            bail!("every event source stopped; leaving the lab");
         };
+        let input_lost = matches!(first, AppEvent::InputClosed);
         runner.dispatch(app, first);
+        if input_lost {
+            bail!("the keyboard could not be read any more; progress was saved");
+        }
         // Take everything already waiting before drawing again (a burst of wheel events).
         while let Ok(next) = rx.try_recv() {
             if runner.quit {
                 break;
             }
+            let input_lost = matches!(next, AppEvent::InputClosed);
             runner.dispatch(app, next);
+            if input_lost {
+                bail!("the keyboard could not be read any more; progress was saved");
+            }
         }
+    }
+}
+
+/// Tells the loop when the input thread ends, whether it returns or panics.
+struct InputClosedOnDrop(Sender<AppEvent>);
+
+impl Drop for InputClosedOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.send(AppEvent::InputClosed);
     }
 }
 
 /// Reads keys, mouse and resizes on a thread of its own and sends them down the channel.
 fn spawn_input(tx: Sender<AppEvent>) {
     std::thread::spawn(move || {
+        let _closed = InputClosedOnDrop(tx.clone());
         loop {
             let app_event = match event::read() {
                 Ok(Event::Key(key)) => AppEvent::Key(key),
