@@ -7,6 +7,7 @@ pub mod dump;
 pub mod lessons;
 pub mod model;
 pub mod tokenizer;
+pub mod tui;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ pub struct Cli {
     /// Forget the lessons done and the current lesson.
     #[arg(long)]
     pub reset_progress: bool,
+    /// Colours: dark, light or high-contrast (the `c` key cycles them in the lab).
+    #[arg(long, value_name = "NAME", default_value = "dark")]
+    pub theme: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -53,6 +57,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Tokenizer(args)) => tokenizer::run(&args, cli.seed),
         Some(Command::Dump(args)) => dump::run(&args, cli.seed, cli.lessons.as_deref()),
         Some(Command::Lessons(args)) => lessons::run(&args, cli.lessons.as_deref()),
-        None => anyhow::bail!("the terminal app is not built yet"),
+        // Headless subcommands (model, bench, tokenizer, dump, lessons) go above; no subcommand
+        // opens the lab.
+        None => tui::run(tui::TuiOptions {
+            lesson: cli.lesson,
+            lessons_dir: cli.lessons,
+            seed: cli.seed,
+            reset_progress: cli.reset_progress,
+            theme: cli.theme,
+        }),
     }
 }
