@@ -46,7 +46,9 @@ fn encoded(ctx: &SceneContext) -> Result<Arc<Encoded>, SceneError> {
         chars: tools.corpus.char_count(),
     });
     let mut guard = ENCODED.lock().unwrap_or_else(|e| e.into_inner());
-    guard.get_or_insert_with(HashMap::new).insert(key, found.clone());
+    guard
+        .get_or_insert_with(HashMap::new)
+        .insert(key, found.clone());
     Ok(found)
 }
 
@@ -135,7 +137,10 @@ impl Scene for InputsTargets {
             "decoded",
             Value::Text(decoded_text(&data.tokenizer, &batch, &labels)?),
         );
-        out.push("stream", Value::Tensor(stream_tensor(&data.tokenizer, &loader, rows, shuffle)?));
+        out.push(
+            "stream",
+            Value::Tensor(stream_tensor(&data.tokenizer, &loader, rows, shuffle)?),
+        );
         out.push(
             "summary",
             Value::Text(summary_text(&data, &split, &loader, &config)),
@@ -197,9 +202,11 @@ fn stream_tensor(
     let ids = &windows.ids()[..reach.min(windows.ids().len()).min(200)];
     let pieces: Result<Vec<String>, _> = ids.iter().map(|&id| tokenizer.piece(id)).collect();
     let pieces = pieces.map_err(|e| SceneError(e.to_string()))?;
-    Ok(Tensor::new(vec![ids.len()], ids.iter().map(|&id| id as f32).collect())
-        .with_axes(&["token"])
-        .with_labels(0, pieces))
+    Ok(
+        Tensor::new(vec![ids.len()], ids.iter().map(|&id| id as f32).collect())
+            .with_axes(&["token"])
+            .with_labels(0, pieces),
+    )
 }
 
 fn summary_text(data: &Encoded, split: &Split, loader: &Loader, config: &DataConfig) -> String {
@@ -271,7 +278,9 @@ mod tests {
     #[test]
     fn targets_are_inputs_shifted_by_one_and_rows_follow_the_stride() {
         let ctx = SceneContext::default();
-        let out = InputsTargets.compute(&params(4, 2, 3, false), &ctx).unwrap();
+        let out = InputsTargets
+            .compute(&params(4, 2, 3, false), &ctx)
+            .unwrap();
         let inputs = tensor(&out, "inputs");
         let targets = tensor(&out, "targets");
         assert_eq!(inputs.shape, [3, 4]);
@@ -293,13 +302,23 @@ mod tests {
         let ctx = SceneContext::default();
         let out = InputsTargets.compute(&params(8, 8, 4, true), &ctx).unwrap();
         let by_stride = tensor(&out, "windows_by_stride");
-        let Some(Value::Text(summary)) = out.get("summary") else { panic!() };
+        let Some(Value::Text(summary)) = out.get("summary") else {
+            panic!()
+        };
         let at_8 = by_stride.data[7] as usize;
-        assert!(summary.contains(&format!("= {at_8} training windows")), "{summary}");
+        assert!(
+            summary.contains(&format!("= {at_8} training windows")),
+            "{summary}"
+        );
         let again = InputsTargets.compute(&params(8, 8, 4, true), &ctx).unwrap();
         assert_eq!(out, again);
-        let other = SceneContext { seed: 7, ..SceneContext::default() };
-        let moved = InputsTargets.compute(&params(8, 8, 4, true), &other).unwrap();
+        let other = SceneContext {
+            seed: 7,
+            ..SceneContext::default()
+        };
+        let moved = InputsTargets
+            .compute(&params(8, 8, 4, true), &other)
+            .unwrap();
         assert_ne!(tensor(&out, "inputs"), tensor(&moved, "inputs"));
     }
 
@@ -312,7 +331,12 @@ mod tests {
             corpus: Some(path),
             ..SceneContext::default()
         };
-        let err = InputsTargets.compute(&params(16, 16, 2, false), &ctx).unwrap_err();
-        assert!(err.0.contains("too short") && err.0.contains("needs at least"), "{err}");
+        let err = InputsTargets
+            .compute(&params(16, 16, 2, false), &ctx)
+            .unwrap_err();
+        assert!(
+            err.0.contains("too short") && err.0.contains("needs at least"),
+            "{err}"
+        );
     }
 }

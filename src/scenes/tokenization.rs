@@ -61,7 +61,10 @@ pub fn corpus_tools(path: &Option<PathBuf>) -> Result<Arc<CorpusTools>, SceneErr
     let tools = Arc::new(CorpusTools {
         chars: CharTokenizer::from_corpus(&corpus),
         words: WordTokenizer::from_corpus(&corpus),
-        word_count: corpus.documents().map(|d| d.split_whitespace().count()).sum(),
+        word_count: corpus
+            .documents()
+            .map(|d| d.split_whitespace().count())
+            .sum(),
         corpus,
     });
     with_cache(|c| c.corpora.insert(path.clone(), tools.clone()));
@@ -69,15 +72,22 @@ pub fn corpus_tools(path: &Option<PathBuf>) -> Result<Arc<CorpusTools>, SceneErr
 }
 
 /// A BPE of `vocab_size` tokens trained on the corpus at `path`, trained once.
-pub fn trained_bpe(path: &Option<PathBuf>, vocab_size: usize) -> Result<Arc<TrainedBpe>, SceneError> {
+pub fn trained_bpe(
+    path: &Option<PathBuf>,
+    vocab_size: usize,
+) -> Result<Arc<TrainedBpe>, SceneError> {
     let key = (path.clone(), vocab_size);
     if let Some(bpe) = with_cache(|c| c.bpe.get(&key).cloned()) {
         return Ok(bpe);
     }
     let tools = corpus_tools(path)?;
     let scene_error = |e: crate::text::tokenizer::TokenizerError| SceneError(e.to_string());
-    let tokenizer = Tokenizer::Bpe(BpeTokenizer::train(&tools.corpus, vocab_size).map_err(scene_error)?);
-    let corpus_tokens = tokenizer.encode_corpus(&tools.corpus).map_err(scene_error)?.len();
+    let tokenizer =
+        Tokenizer::Bpe(BpeTokenizer::train(&tools.corpus, vocab_size).map_err(scene_error)?);
+    let corpus_tokens = tokenizer
+        .encode_corpus(&tools.corpus)
+        .map_err(scene_error)?
+        .len();
     let bpe = Arc::new(TrainedBpe {
         tokenizer,
         corpus_tokens,
@@ -155,7 +165,9 @@ impl Scene for Tokenization {
         );
         out.push(
             "comparison",
-            Value::Text(comparison_text(text, &chars, &words, &encoded, &tools, vocab_size)),
+            Value::Text(comparison_text(
+                text, &chars, &words, &encoded, &tools, vocab_size,
+            )),
         );
         Ok(out)
     }
@@ -225,7 +237,11 @@ fn stats_text(
         s.push_str(&format!(
             "merged tokens in it, by merge number: {}{}",
             shown.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     s
@@ -260,9 +276,18 @@ fn comparison_text(
         tools.words.vocab_size(),
         unknown_words.len(),
     ));
-    s.push_str(&row(&format!("BPE {vocab_size}"), bpe.ids.len(), vocab_size, 0));
+    s.push_str(&row(
+        &format!("BPE {vocab_size}"),
+        bpe.ids.len(),
+        vocab_size,
+        0,
+    ));
     if !unknown_words.is_empty() {
-        let listed: Vec<String> = unknown_words.iter().take(6).map(|w| format!("\"{w}\"")).collect();
+        let listed: Vec<String> = unknown_words
+            .iter()
+            .take(6)
+            .map(|w| format!("\"{w}\""))
+            .collect();
         s.push_str(&format!(
             "\nThe word vocabulary has never seen {}: each becomes {UNKNOWN} and its meaning is lost.",
             listed.join(", ")
@@ -276,7 +301,10 @@ fn comparison_text(
             })
             .collect();
         if !pieces.is_empty() {
-            s.push_str(&format!(" BPE splits them into known pieces: {}.", pieces.join("; ")));
+            s.push_str(&format!(
+                " BPE splits them into known pieces: {}.",
+                pieces.join("; ")
+            ));
         }
     }
     s
@@ -320,7 +348,9 @@ mod tests {
     #[test]
     fn the_text_is_split_into_tokens_that_join_back_into_it() {
         let text = "Pip the fox found a xylophone.";
-        let out = Tokenization.compute(&params("512", text), &SceneContext::default()).unwrap();
+        let out = Tokenization
+            .compute(&params("512", text), &SceneContext::default())
+            .unwrap();
         let tokens = tensor(&out, "tokens");
         let pieces = tokens.labels[0].as_ref().unwrap();
         assert_eq!(pieces.concat(), text);
@@ -329,8 +359,15 @@ mod tests {
         assert_eq!(chars.shape, [text.chars().count()]);
         // Word level: "xylophone" is not in the corpus, so it is unknown.
         let words = tensor(&out, "word_tokens");
-        assert!(words.labels[0].as_ref().unwrap().contains(&UNKNOWN.to_string()));
-        let Some(Value::Text(comparison)) = out.get("comparison") else { panic!() };
+        assert!(
+            words.labels[0]
+                .as_ref()
+                .unwrap()
+                .contains(&UNKNOWN.to_string())
+        );
+        let Some(Value::Text(comparison)) = out.get("comparison") else {
+            panic!()
+        };
         assert!(comparison.contains("\"xylophone\""), "{comparison}");
     }
 
@@ -338,8 +375,12 @@ mod tests {
     fn a_bigger_vocabulary_gives_fewer_tokens_and_more_merges() {
         let text = "One morning, the old baker walked to the market with Grandma Rose.";
         let count = |vocab: &str| {
-            let out = Tokenization.compute(&params(vocab, text), &SceneContext::default()).unwrap();
-            let Some(Value::Text(merges)) = out.get("merges") else { panic!() };
+            let out = Tokenization
+                .compute(&params(vocab, text), &SceneContext::default())
+                .unwrap();
+            let Some(Value::Text(merges)) = out.get("merges") else {
+                panic!()
+            };
             (tensor(&out, "tokens").shape[0], merges.lines().count())
         };
         let (small_tokens, small_merges) = count("257");
@@ -356,13 +397,17 @@ mod tests {
         let ctx = SceneContext::default();
         let err = Tokenization.compute(&params("12", "hi"), &ctx).unwrap_err();
         assert!(err.0.contains("vocab size 12"), "{err}");
-        let err = Tokenization.compute(&params("many", "hi"), &ctx).unwrap_err();
+        let err = Tokenization
+            .compute(&params("many", "hi"), &ctx)
+            .unwrap_err();
         assert!(err.0.contains("vocab_size"), "{err}");
         let ctx = SceneContext {
             corpus: Some("/no/such/corpus.txt".into()),
             ..SceneContext::default()
         };
-        let err = Tokenization.compute(&params("512", "hi"), &ctx).unwrap_err();
+        let err = Tokenization
+            .compute(&params("512", "hi"), &ctx)
+            .unwrap_err();
         assert!(err.0.contains("does not exist"), "{err}");
     }
 }

@@ -23,6 +23,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+/// Whether chips may be coloured: not when `NO_COLOR` is set to a non-empty value (read once).
+pub fn colour_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+}
+
 /// One token to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chip {
