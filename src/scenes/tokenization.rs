@@ -176,10 +176,14 @@ impl Scene for Tokenization {
 /// "  1. h + e → he", one line per merge, first learned first.
 fn merges_text(merges: &[(String, String)]) -> String {
     let digits = merges.len().max(1).to_string().len();
-    let mut text = format!(
-        "{} merges, most frequent pair first (· is a space):\n",
-        merges.len()
-    );
+    let mut text = if merges.is_empty() {
+        "no merges: every token is a single byte (or <|endoftext|>)\n".to_string()
+    } else {
+        format!(
+            "{} merges, most frequent pair first (· is a space):\n",
+            merges.len()
+        )
+    };
     for (rank, (a, b)) in merges.iter().enumerate() {
         text.push_str(&format!(
             "{:>digits$}. {} + {} → {}\n",
@@ -265,10 +269,10 @@ fn comparison_text(
         format!("{name:<12}{tokens:>7}{vocab:>12}{unknown:>9}\n")
     };
     s.push_str(&row(
-        "characters",
-        chars.ids.len(),
-        tools.chars.vocab_size(),
-        unknown_chars,
+        &format!("BPE {vocab_size}"),
+        bpe.ids.len(),
+        vocab_size,
+        0,
     ));
     s.push_str(&row(
         "words",
@@ -277,10 +281,10 @@ fn comparison_text(
         unknown_words.len(),
     ));
     s.push_str(&row(
-        &format!("BPE {vocab_size}"),
-        bpe.ids.len(),
-        vocab_size,
-        0,
+        "characters",
+        chars.ids.len(),
+        tools.chars.vocab_size(),
+        unknown_chars,
     ));
     if !unknown_words.is_empty() {
         let listed: Vec<String> = unknown_words
