@@ -452,5 +452,18 @@ mod tests {
         assert_eq!(buf[(0, 0)].bg, theme.highlight_bg);
         assert_eq!(buf[(6, 0)].bg, second_shade(&theme));
         assert_eq!(row(2).trim_end(), "·you");
+
+        // Without colour: reversed and underlined chips, in turn.
+        terminal
+            .draw(|f| {
+                let look = ChipLook { theme: &theme, colour: false };
+                f.render_widget(TokenStrip { chips: &chips, look }, f.area());
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        assert!(buf[(0, 0)].modifier.contains(Modifier::REVERSED));
+        assert!(buf[(6, 0)].modifier.contains(Modifier::UNDERLINED));
+        assert!(buf[(14, 0)].modifier.contains(Modifier::REVERSED));
+        assert_eq!(buf[(0, 0)].bg, Color::Reset);
     }
 }
