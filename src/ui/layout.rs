@@ -207,6 +207,20 @@ pub fn max_scroll(app: &App, target: Focus) -> u16 {
         .min(u16::MAX as usize) as u16
 }
 
+/// How far pane `i` can scroll sideways before its widest row's end reaches the right edge.
+pub fn max_hscroll(app: &App, i: usize) -> u16 {
+    let layout = lesson_layout(app, app.area());
+    let Some(rect) = rect_of(&layout, Focus::Pane(i)) else {
+        return 0;
+    };
+    let inner = inner(rect);
+    match pane_value(app, i) {
+        Some(Ok(value)) => panes::content_width(value, pane_view(app, i), inner.width, &app.theme)
+            .saturating_sub(inner.width),
+        _ => 0,
+    }
+}
+
 /// The prose or pane under a screen position.
 pub fn target_at(app: &App, at: Position) -> Option<Focus> {
     let layout = lesson_layout(app, app.area());

@@ -112,6 +112,7 @@ fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
             theme: &app.theme,
             focused: app.focus == Focus::Pane(*i),
             scroll: app.scrolls.panes.get(*i).copied().unwrap_or(0),
+            hscroll: app.scrolls.pane_cols.get(*i).copied().unwrap_or(0),
             badge: badge.as_deref(),
         };
         match layout::pane_value(app, *i) {
