@@ -169,3 +169,10 @@ fn every_part_of_the_lesson_is_reachable_at_80x24() {
     }
     assert_eq!(seen, [true; 4]);
 }
+
+#[test]
+fn no_lessons_at_all_draws_a_message_not_a_panic() {
+    let app = App::new(vec![], Default::default(), Default::default());
+    let screen = text(&app);
+    assert!(screen.contains("no lessons"), "{screen}");
+}

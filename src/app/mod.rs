@@ -820,7 +820,8 @@ impl App {
     /// The part a lesson slot belongs to: its own, or for a broken file the part of the lesson
     /// before it.
     pub fn part_of(&self, index: usize) -> &str {
-        self.lessons[..=index.min(self.lessons.len().saturating_sub(1))]
+        let end = (index + 1).min(self.lessons.len());
+        self.lessons[..end]
             .iter()
             .rev()
             .find_map(|l| l.as_ref().ok().map(|l| l.meta.part.as_str()))
