@@ -205,7 +205,9 @@ pub fn max_scroll(app: &App, target: Focus) -> u16 {
     let inner = inner(rect);
     let content = match target {
         Focus::Prose => match app.lessons.get(app.current) {
-            Some(Ok(lesson)) => markdown::render(&lesson.prose, &app.theme, inner.width).len(),
+            Some(Ok(lesson)) => {
+                markdown::render(markdown::lesson_prose(lesson), &app.theme, inner.width).len()
+            }
             _ => 0,
         },
         Focus::Pane(i) => match pane_value(app, i) {

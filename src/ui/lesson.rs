@@ -75,7 +75,7 @@ fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
 fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Lesson) {
     let area = layout.prose;
     let body = inner(area);
-    let lines = markdown::render(&lesson.prose, &app.theme, body.width);
+    let lines = markdown::render(markdown::lesson_prose(lesson), &app.theme, body.width);
     let total = lines.len();
     let mut block = focus_block(
         app,
