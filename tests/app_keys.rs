@@ -518,3 +518,24 @@ fn a_table_wider_than_its_pane_scrolls_sideways() {
     send(&mut app, &mut r, std::iter::repeat_n(ch('<'), 40));
     assert_eq!(app.scrolls.pane_cols[1], 0);
 }
+
+#[test]
+fn a_sideways_wheel_moves_the_wide_table_under_the_pointer() {
+    let (mut app, mut r) = app_at((80, 24));
+    send(&mut app, &mut r, [ch('n')]);
+    let layout = llm_lab::ui::layout::lesson_layout(&app, app.area());
+    let (i, rect) = *layout
+        .panes
+        .iter()
+        .find(|(i, _)| *i == 1)
+        .expect("second pane shown");
+    let wheel = AppEvent::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollRight,
+        column: rect.x + 2,
+        row: rect.y + 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    send(&mut app, &mut r, [wheel]);
+    assert_eq!(app.scrolls.pane_cols[i], 8);
+    assert_eq!(app.focus, Focus::Prose, "the wheel does not move focus");
+}

@@ -741,6 +741,8 @@ impl App {
             MouseEventKind::ScrollDown => 3,
             MouseEventKind::ScrollUp => -3,
             MouseEventKind::Down(MouseButton::Left) => return self.click(mouse.column, mouse.row),
+            MouseEventKind::ScrollLeft => return self.wheel_sideways(mouse, -8),
+            MouseEventKind::ScrollRight => return self.wheel_sideways(mouse, 8),
             _ => return vec![],
         };
         if self.help_open || self.editing.is_some() {
@@ -758,6 +760,22 @@ impl App {
             }
             Screen::Contents => self.scroll(delta.signum()),
             Screen::Check => {}
+        }
+        vec![Effect::Redraw]
+    }
+
+    /// A sideways wheel (or Shift-wheel on some terminals) moves the pane under the pointer.
+    fn wheel_sideways(&mut self, mouse: MouseEvent, delta: i32) -> Vec<Effect> {
+        if self.screen != Screen::Lesson || self.help_open || self.editing.is_some() {
+            return vec![];
+        }
+        let at = Position::new(mouse.column, mouse.row);
+        let Some(Focus::Pane(i)) = crate::ui::layout::target_at(self, at) else {
+            return vec![];
+        };
+        let max = crate::ui::layout::max_hscroll(self, i);
+        if let Some(c) = self.scrolls.pane_cols.get_mut(i) {
+            *c = add_clamped(*c, delta, max);
         }
         vec![Effect::Redraw]
     }
