@@ -32,6 +32,9 @@ pub struct CorpusTools {
 pub struct TrainedBpe {
     pub tokenizer: Tokenizer,
     pub corpus_tokens: usize,
+    /// The merges as the pane lists them (kept, so typing does not rebuild the list).
+    pub merges_text: String,
+    pub merge_count: usize,
 }
 
 type BpeKey = (Option<PathBuf>, usize);
@@ -88,7 +91,10 @@ pub fn trained_bpe(
         .encode_corpus(&tools.corpus)
         .map_err(scene_error)?
         .len();
+    let merges = tokenizer.merges();
     let bpe = Arc::new(TrainedBpe {
+        merges_text: merges_text(&merges),
+        merge_count: merges.len(),
         tokenizer,
         corpus_tokens,
     });
@@ -137,14 +143,13 @@ impl Scene for Tokenization {
             .map_err(|e| SceneError(e.to_string()))?;
         let chars = tools.chars.encode(text);
         let words = tools.words.encode(text);
-        let merges = tokenizer.merges();
 
         let mut out = SceneOutput::default();
         out.push("tokens", Value::Tensor(tokens_tensor(&encoded)));
-        out.push("merges", Value::Text(merges_text(&merges)));
+        out.push("merges", Value::Text(bpe.merges_text.clone()));
         out.push(
             "stats",
-            Value::Text(stats_text(text, &encoded, &bpe, &tools, merges.len())),
+            Value::Text(stats_text(text, &encoded, &bpe, &tools, bpe.merge_count)),
         );
         out.push("char_tokens", Value::Tensor(tokens_tensor(&chars)));
         out.push("word_tokens", Value::Tensor(tokens_tensor(&words)));

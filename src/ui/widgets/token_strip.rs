@@ -456,8 +456,17 @@ mod tests {
         // Without colour: reversed and underlined chips, in turn.
         terminal
             .draw(|f| {
-                let look = ChipLook { theme: &theme, colour: false };
-                f.render_widget(TokenStrip { chips: &chips, look }, f.area());
+                let look = ChipLook {
+                    theme: &theme,
+                    colour: false,
+                };
+                f.render_widget(
+                    TokenStrip {
+                        chips: &chips,
+                        look,
+                    },
+                    f.area(),
+                );
             })
             .unwrap();
         let buf = terminal.backend().buffer();
