@@ -32,6 +32,11 @@ pub struct DumpArgs {
     /// range or choices.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// The global `--corpus FILE` and `--tokenizer FILE`, filled in by the CLI for the scenes.
+    #[arg(skip)]
+    pub corpus: Option<std::path::PathBuf>,
+    #[arg(skip)]
+    pub tokenizer: Option<std::path::PathBuf>,
 }
 
 /// The whole dump.
@@ -99,9 +104,10 @@ impl From<&Value> for DumpValue {
 pub fn dump(
     lesson_id: &str,
     sets: &[String],
-    seed: u64,
+    ctx: SceneContext,
     lessons_dir: Option<&Path>,
 ) -> anyhow::Result<Dump> {
+    let seed = ctx.seed;
     let loaded = super::lessons::load_lessons(lessons_dir)?;
     let lesson = loaded
         .iter()
@@ -126,10 +132,6 @@ pub fn dump(
     }
     let scene = scenes::find(&lesson.meta.scene)
         .ok_or_else(|| anyhow::anyhow!("lesson `{lesson_id}` names an unknown scene"))?;
-    let ctx = SceneContext {
-        seed,
-        ..SceneContext::default()
-    };
     let output = scene
         .compute(&params, &ctx)
         .map_err(|e| anyhow::anyhow!("scene `{}`: {e}", scene.name()))?;
@@ -150,7 +152,12 @@ pub fn dump(
 }
 
 pub fn run(args: &DumpArgs, seed: u64, lessons_dir: Option<&Path>) -> anyhow::Result<()> {
-    let dump = dump(&args.lesson_id, &args.set, seed, lessons_dir)?;
+    let ctx = SceneContext {
+        seed,
+        corpus: args.corpus.clone(),
+        tokenizer: args.tokenizer.clone(),
+    };
+    let dump = dump(&args.lesson_id, &args.set, ctx, lessons_dir)?;
     println!("{}", serde_json::to_string_pretty(&dump)?);
     Ok(())
 }

@@ -65,7 +65,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             args.tokenizer = cli.tokenizer;
             tokenizer::run(&args, cli.seed)
         }
-        Some(Command::Dump(args)) => dump::run(&args, cli.seed, cli.lessons.as_deref()),
+        Some(Command::Dump(mut args)) => {
+            args.corpus = cli.corpus;
+            args.tokenizer = cli.tokenizer;
+            dump::run(&args, cli.seed, cli.lessons.as_deref())
+        }
         Some(Command::Lessons(args)) => lessons::run(&args, cli.lessons.as_deref()),
         // Headless subcommands (model, bench, tokenizer, dump, lessons) go above; no subcommand
         // opens the lab.

@@ -24,8 +24,6 @@ pub struct CorpusTools {
     pub corpus: Corpus,
     pub chars: CharTokenizer,
     pub words: WordTokenizer,
-    /// Whitespace-separated words in the corpus, for tokens per word.
-    pub word_count: usize,
 }
 
 /// A BPE trained on one corpus, with how many tokens the whole corpus takes.
@@ -35,9 +33,18 @@ pub struct TrainedBpe {
     /// The merges as the pane lists them (kept, so typing does not rebuild the list).
     pub merges_text: String,
     pub merge_count: usize,
+    /// Bytes of the corpus it was trained on (at most [`LIVE_TRAIN_BYTES`]) and of the whole.
+    pub trained_bytes: usize,
+    pub corpus_bytes: usize,
+    /// Whitespace-separated words in the part trained on, for tokens per word.
+    pub trained_words: usize,
 }
 
 type BpeKey = (Option<PathBuf>, usize);
+
+/// The most of a corpus the lesson trains on live: 2 MB trains in about a second, so changing
+/// the vocabulary size stays interactive even with a learner's 50 MB file.
+pub const LIVE_TRAIN_BYTES: usize = 2_000_000;
 
 #[derive(Default)]
 struct Cache {
@@ -64,10 +71,6 @@ pub fn corpus_tools(path: &Option<PathBuf>) -> Result<Arc<CorpusTools>, SceneErr
     let tools = Arc::new(CorpusTools {
         chars: CharTokenizer::from_corpus(&corpus),
         words: WordTokenizer::from_corpus(&corpus),
-        word_count: corpus
-            .documents()
-            .map(|d| d.split_whitespace().count())
-            .sum(),
         corpus,
     });
     with_cache(|c| c.corpora.insert(path.clone(), tools.clone()));
@@ -85,16 +88,19 @@ pub fn trained_bpe(
     }
     let tools = corpus_tools(path)?;
     let scene_error = |e: crate::text::tokenizer::TokenizerError| SceneError(e.to_string());
-    let tokenizer =
-        Tokenizer::Bpe(BpeTokenizer::train(&tools.corpus, vocab_size).map_err(scene_error)?);
-    let corpus_tokens = tokenizer
-        .encode_corpus(&tools.corpus)
-        .map_err(scene_error)?
-        .len();
+    let sample = tools.corpus.head(LIVE_TRAIN_BYTES);
+    let tokenizer = Tokenizer::Bpe(BpeTokenizer::train(&sample, vocab_size).map_err(scene_error)?);
+    let corpus_tokens = tokenizer.encode_corpus(&sample).map_err(scene_error)?.len();
     let merges = tokenizer.merges();
     let bpe = Arc::new(TrainedBpe {
         merges_text: merges_text(&merges),
         merge_count: merges.len(),
+        trained_bytes: sample.byte_count(),
+        corpus_bytes: tools.corpus.byte_count(),
+        trained_words: sample
+            .documents()
+            .map(|d| d.split_whitespace().count())
+            .sum(),
         tokenizer,
         corpus_tokens,
     });
@@ -149,7 +155,7 @@ impl Scene for Tokenization {
         out.push("merges", Value::Text(bpe.merges_text.clone()));
         out.push(
             "stats",
-            Value::Text(stats_text(text, &encoded, &bpe, &tools, bpe.merge_count)),
+            Value::Text(stats_text(text, &encoded, &bpe, bpe.merge_count)),
         );
         out.push("char_tokens", Value::Tensor(tokens_tensor(&chars)));
         out.push("word_tokens", Value::Tensor(tokens_tensor(&words)));
@@ -201,20 +207,21 @@ fn merges_text(merges: &[(String, String)]) -> String {
     text
 }
 
-fn stats_text(
-    text: &str,
-    encoded: &Encoded,
-    bpe: &TrainedBpe,
-    tools: &CorpusTools,
-    merges: usize,
-) -> String {
+fn stats_text(text: &str, encoded: &Encoded, bpe: &TrainedBpe, merges: usize) -> String {
     let vocab = bpe.tokenizer.vocab_size();
     let mut s = format!(
         "vocabulary: {vocab} tokens = 256 bytes + <|endoftext|> + {merges} merges\n\
          corpus: {} tokens, {:.2} tokens per word\n",
         bpe.corpus_tokens,
-        bpe.corpus_tokens as f64 / tools.word_count.max(1) as f64
+        bpe.corpus_tokens as f64 / bpe.trained_words.max(1) as f64
     );
+    if bpe.trained_bytes < bpe.corpus_bytes {
+        s.push_str(&format!(
+            "(trained and counted on the first {:.1} MB of the corpus's {:.1} MB, to stay quick)\n",
+            bpe.trained_bytes as f64 / 1e6,
+            bpe.corpus_bytes as f64 / 1e6
+        ));
+    }
     let word_count = text.split_whitespace().count();
     if word_count == 0 {
         s.push_str("your text: empty — type something to see it split");

@@ -203,6 +203,30 @@ impl Corpus {
         &self.source
     }
 
+    /// The corpus cut to its first `max_bytes` bytes of documents (the last one cut at a space
+    /// or line end), for work that must stay quick on a large corpus. A copy of at most
+    /// `max_bytes`; the whole corpus when it is smaller.
+    pub fn head(&self, max_bytes: usize) -> Corpus {
+        let mut text = String::new();
+        for doc in self.documents() {
+            if !text.is_empty() {
+                text.push_str(END_OF_TEXT);
+            }
+            let room = max_bytes.saturating_sub(text.len());
+            if doc.len() <= room {
+                text.push_str(doc);
+                continue;
+            }
+            // Cut at the last whitespace that fits, so no word or character is split.
+            let cut = doc[..doc.floor_char_boundary(room)]
+                .rfind(char::is_whitespace)
+                .unwrap_or(0);
+            text.push_str(&doc[..cut]);
+            break;
+        }
+        Corpus::from_text(text, self.source.clone()).unwrap_or_else(|_| self.clone())
+    }
+
     /// The documents joined by [`END_OF_TEXT`], as a model sees them. This makes a copy: use it
     /// for small corpora and displays; stream [`Corpus::documents`] for large ones.
     pub fn joined(&self) -> String {
@@ -288,6 +312,16 @@ mod tests {
             format!("one{END_OF_TEXT}two two{END_OF_TEXT}three")
         );
         assert_eq!(corpus.char_count(), 3 + 7 + 5);
+    }
+
+    #[test]
+    fn head_keeps_whole_words_and_documents() {
+        let text = format!("one two{END_OF_TEXT}three four five");
+        let corpus = Corpus::from_text(text, CorpusSource::Builtin).unwrap();
+        assert_eq!(corpus.head(1000).joined(), corpus.joined());
+        let docs: Vec<String> = corpus.head(26).documents().map(String::from).collect();
+        assert_eq!(docs, ["one two", "three"]);
+        assert!(corpus.head(26).joined().len() <= 26);
     }
 
     #[test]

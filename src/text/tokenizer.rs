@@ -206,8 +206,20 @@ impl CharTokenizer {
 
     /// The characters of every document of the corpus.
     pub fn from_corpus(corpus: &Corpus) -> CharTokenizer {
-        let set: BTreeSet<char> = corpus.documents().flat_map(str::chars).collect();
-        CharTokenizer::from_chars(set)
+        // ASCII in a table (most text is ASCII), anything else in a set: fast on large corpora.
+        let mut ascii = [false; 128];
+        let mut other = std::collections::HashSet::new();
+        for doc in corpus.documents() {
+            for c in doc.chars() {
+                if c.is_ascii() {
+                    ascii[c as usize] = true;
+                } else {
+                    other.insert(c);
+                }
+            }
+        }
+        let ascii = (0u8..128).filter(|&b| ascii[b as usize]).map(char::from);
+        CharTokenizer::from_chars(ascii.chain(other))
     }
 
     /// The given characters, in code-point order.

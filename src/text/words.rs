@@ -59,8 +59,12 @@ impl WordTokenizer {
     pub const UNKNOWN_ID: u32 = 1;
 
     pub fn from_corpus(corpus: &Corpus) -> WordTokenizer {
-        let set: BTreeSet<&str> = corpus.documents().flat_map(split_words).collect();
-        let words: Vec<String> = set.into_iter().map(str::to_string).collect();
+        let mut set = std::collections::HashSet::new();
+        for doc in corpus.documents() {
+            set.extend(split_words(doc));
+        }
+        let mut words: Vec<String> = set.into_iter().map(str::to_string).collect();
+        words.sort_unstable();
         let ids = words
             .iter()
             .enumerate()
