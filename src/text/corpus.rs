@@ -218,9 +218,11 @@ impl Corpus {
                 continue;
             }
             // Cut at the last whitespace that fits, so no word or character is split.
-            let cut = doc[..doc.floor_char_boundary(room)]
-                .rfind(char::is_whitespace)
-                .unwrap_or(0);
+            let mut end = room;
+            while !doc.is_char_boundary(end) {
+                end -= 1;
+            }
+            let cut = doc[..end].rfind(char::is_whitespace).unwrap_or(0);
             text.push_str(&doc[..cut]);
             break;
         }
