@@ -50,7 +50,11 @@ fn heatmap_half_blocks_in_true_colour() {
         zoom: Zoom::Blocks(1),
         ..Default::default()
     };
-    let b = draw(2, 1, Heatmap::new(&t, &theme, ColorMode::TrueColor).state(&st));
+    let b = draw(
+        2,
+        1,
+        Heatmap::new(&t, &theme, ColorMode::TrueColor).state(&st),
+    );
     // Upper data row is the foreground of '▀', lower row the background.
     assert_eq!(b[(0, 0)].symbol(), "▀");
     assert_eq!((b[(0, 0)].fg, b[(0, 0)].bg), (SEQ_0, SEQ_HALF));
@@ -65,7 +69,11 @@ fn heatmap_256_colour_indices() {
         zoom: Zoom::Blocks(1),
         ..Default::default()
     };
-    let b = draw(2, 1, Heatmap::new(&t, &theme, ColorMode::Ansi256).state(&st));
+    let b = draw(
+        2,
+        1,
+        Heatmap::new(&t, &theme, ColorMode::Ansi256).state(&st),
+    );
     assert_eq!(b[(0, 0)].fg, Color::Indexed(nearest_256((48, 18, 78))));
     // Computed by hand: the deep violet is nearest the grey 48 (index 236); the yellow is the
     // cube's (255, 215, 95) = 16 + 36·5 + 6·4 + 1 = 221.
@@ -163,10 +171,7 @@ fn heatmap_browses_slices_of_4d_tensors() {
     st.move_by(5, 5, &t);
     assert_eq!((st.row, st.col), (1, 1));
     assert_eq!(st.readout("w", &t), "w[1, 2, 1, 1] = 23.0000");
-    assert_eq!(
-        st.slice_label(&t).as_deref(),
-        Some("batch 1/2 · head 2/3")
-    );
+    assert_eq!(st.slice_label(&t).as_deref(), Some("batch 1/2 · head 2/3"));
 }
 
 #[test]
@@ -200,7 +205,11 @@ fn nan_and_infinities_are_marked() {
         zoom: Zoom::Blocks(1),
         ..Default::default()
     };
-    let b = draw(3, 1, Heatmap::new(&t, &theme, ColorMode::TrueColor).state(&st));
+    let b = draw(
+        3,
+        1,
+        Heatmap::new(&t, &theme, ColorMode::TrueColor).state(&st),
+    );
     assert_eq!(line(&b, 0), "×▲▼");
     assert_eq!(b[(0, 0)].fg, theme.special);
     let b = draw(30, 3, TensorTable::new(&t, &theme, ColorMode::TrueColor));
@@ -297,12 +306,20 @@ fn shape_tracer_wraps_between_steps() {
         .push("linear", &[2, 6, 4])
         .push("split heads", &[2, 2, 6, 2]);
     let theme = Theme::dark();
-    let b = draw(80, 2, ShapeTracer::new(&trace, &theme, ColorMode::TrueColor));
+    let b = draw(
+        80,
+        2,
+        ShapeTracer::new(&trace, &theme, ColorMode::TrueColor),
+    );
     assert_eq!(
         line(&b, 0).trim_end(),
         "(2, 6, 3) ─linear→ (2, 6, 4) ─split heads→ (2, 2, 6, 2)"
     );
-    let b = draw(30, 3, ShapeTracer::new(&trace, &theme, ColorMode::TrueColor));
+    let b = draw(
+        30,
+        3,
+        ShapeTracer::new(&trace, &theme, ColorMode::TrueColor),
+    );
     assert_eq!(line(&b, 0).trim_end(), "(2, 6, 3) ─linear→ (2, 6, 4)");
     assert_eq!(line(&b, 1).trim_end(), "  ─split heads→ (2, 2, 6, 2)");
 }
@@ -312,7 +329,11 @@ fn bars_print_labels_and_values() {
     let t = Tensor::new(vec![3], vec![0.5, 0.25, 0.25])
         .with_labels(0, vec!["a".into(), "bb".into(), "c".into()]);
     let theme = Theme::dark();
-    let b = draw(20, 3, Bars::new(&t, &theme, ColorMode::TrueColor).decimals(2));
+    let b = draw(
+        20,
+        3,
+        Bars::new(&t, &theme, ColorMode::TrueColor).decimals(2),
+    );
     // label (3) + bar (12) + space + value (4)
     assert_eq!(line(&b, 0), "a  ████████████ 0.50");
     assert_eq!(line(&b, 1), "bb ██████       0.25");
@@ -334,7 +355,11 @@ fn scatter_places_labels_at_points() {
 fn histogram_and_line_chart_draw() {
     let t = Tensor::new(vec![4], vec![0.0, 0.0, 1.0, f32::NAN]);
     let theme = Theme::dark();
-    let b = draw(10, 5, Histogram::new(&t, &theme, ColorMode::TrueColor).bins(2));
+    let b = draw(
+        10,
+        5,
+        Histogram::new(&t, &theme, ColorMode::TrueColor).bins(2),
+    );
     assert!(line(&b, 0).contains("n = 4"));
     assert_eq!(&line(&b, 1)[..], "████      ");
     let series = vec![Series {
@@ -352,4 +377,3 @@ fn histogram_and_line_chart_draw() {
     assert!(all.contains("loss (log)"));
     assert!(all.contains("10"));
 }
-

@@ -169,9 +169,14 @@ mod tests {
 
     #[test]
     fn deterministic_and_sign_fixed() {
-        let x = array![[0.43f32, 0.15, 0.89], [0.55, 0.87, 0.66], [0.57, 0.85, 0.64], [
-            0.22, 0.58, 0.33
-        ], [0.77, 0.25, 0.10], [0.05, 0.80, 0.55]];
+        let x = array![
+            [0.43f32, 0.15, 0.89],
+            [0.55, 0.87, 0.66],
+            [0.57, 0.85, 0.64],
+            [0.22, 0.58, 0.33],
+            [0.77, 0.25, 0.10],
+            [0.05, 0.80, 0.55]
+        ];
         let a = pca_2d(x.view()).unwrap();
         let b = pca_2d((-&x).view()).unwrap();
         assert_eq!(a, pca_2d(x.view()).unwrap());
@@ -179,7 +184,10 @@ mod tests {
         assert_eq!(a.components, b.components);
         for k in 0..2 {
             let row = a.components.row(k);
-            let big = row.iter().copied().fold(0f32, |m, v| if v.abs() > m.abs() { v } else { m });
+            let big = row
+                .iter()
+                .copied()
+                .fold(0f32, |m, v| if v.abs() > m.abs() { v } else { m });
             assert!(big > 0.0);
         }
     }

@@ -82,7 +82,12 @@ impl<'a> Attention<'a> {
 }
 
 /// The status-line readout for the cursor, noting a masked cell.
-pub fn attention_readout(name: &str, weights: &Tensor, mask: MaskSpec, state: &HeatmapState) -> String {
+pub fn attention_readout(
+    name: &str,
+    weights: &Tensor,
+    mask: MaskSpec,
+    state: &HeatmapState,
+) -> String {
     let mut out = state.readout(name, weights);
     let s = Slice2::new(weights, &state.leading);
     if !s.is_empty() {
@@ -104,7 +109,11 @@ impl Widget for Attention<'_> {
         // One scale for all heads so colours compare across them.
         let scale = ValueScale::fit(ScaleKind::Auto, self.weights.data.iter().copied());
 
-        let heads = if rank >= 3 { self.weights.shape[rank - 3] } else { 1 };
+        let heads = if rank >= 3 {
+            self.weights.shape[rank - 3]
+        } else {
+            1
+        };
         let head_axis = lead.checked_sub(1);
         let first = head_axis.map(|a| state.leading[a]).unwrap_or(0);
         let t_cols = self.weights.shape.last().copied().unwrap_or(1);
@@ -127,7 +136,11 @@ impl Widget for Attention<'_> {
             let slice = Slice2::new(self.weights, &leading);
             let sub = Rect {
                 x: area.x + k as u16 * width,
-                width: if k + 1 == shown { area.width - k as u16 * width } else { width.saturating_sub(1) },
+                width: if k + 1 == shown {
+                    area.width - k as u16 * width
+                } else {
+                    width.saturating_sub(1)
+                },
                 ..area
             };
             let mut body = sub;
@@ -137,7 +150,9 @@ impl Widget for Attention<'_> {
                     .and_then(|a| self.weights.axes.get(a).cloned())
                     .unwrap_or_else(|| "head".into());
                 let style = if k == 0 {
-                    Style::new().fg(self.mode_color(self.theme.accent)).add_modifier(Modifier::BOLD)
+                    Style::new()
+                        .fg(self.mode_color(self.theme.accent))
+                        .add_modifier(Modifier::BOLD)
                 } else {
                     Style::new().fg(self.mode_color(self.theme.muted))
                 };

@@ -78,7 +78,8 @@ impl Widget for Bars<'_> {
         let hi = finite().fold(0f32, f32::max);
         let max_abs = lo.abs().max(hi.abs());
         let any_special = vals.iter().any(|v| !v.is_finite());
-        let numw = value_width(max_abs, lo < 0.0, self.decimals).max(if any_special { 4 } else { 0 });
+        let numw =
+            value_width(max_abs, lo < 0.0, self.decimals).max(if any_special { 4 } else { 0 });
         let label_w = (0..vals.len())
             .map(|i| self.label(i).chars().count())
             .max()

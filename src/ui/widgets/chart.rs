@@ -37,7 +37,11 @@ pub(crate) fn extent(vals: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         return None;
     }
     if hi - lo < 1e-12 {
-        let pad = if lo.abs() > 1e-12 { lo.abs() * 0.1 } else { 1.0 };
+        let pad = if lo.abs() > 1e-12 {
+            lo.abs() * 0.1
+        } else {
+            1.0
+        };
         return Some((lo - pad, hi + pad));
     }
     Some((lo, hi))

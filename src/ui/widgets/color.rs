@@ -76,7 +76,11 @@ fn nearest_level(v: u8) -> usize {
 /// The closest xterm-256 index to an RGB colour, among the colour cube (16–231) and the grey
 /// ramp (232–255); the first 16 are left out because terminals redefine them.
 pub fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
-    let (ri, gi, bi) = (nearest_level(rgb.0), nearest_level(rgb.1), nearest_level(rgb.2));
+    let (ri, gi, bi) = (
+        nearest_level(rgb.0),
+        nearest_level(rgb.1),
+        nearest_level(rgb.2),
+    );
     let cube = (CUBE_LEVELS[ri], CUBE_LEVELS[gi], CUBE_LEVELS[bi]);
     let cube_index = 16 + 36 * ri + 6 * gi + bi;
     let mean = (rgb.0 as u32 + rgb.1 as u32 + rgb.2 as u32) / 3;
@@ -93,7 +97,11 @@ pub fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
 /// Black or white, whichever reads better on `rgb`.
 pub fn contrast_text(rgb: (u8, u8, u8)) -> (u8, u8, u8) {
     let lum = 0.2126 * rgb.0 as f32 + 0.7152 * rgb.1 as f32 + 0.0722 * rgb.2 as f32;
-    if lum > 140.0 { (0, 0, 0) } else { (255, 255, 255) }
+    if lum > 140.0 {
+        (0, 0, 0)
+    } else {
+        (255, 255, 255)
+    }
 }
 
 /// Which scale a heatmap uses.
@@ -193,7 +201,10 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(ColorMode::from_env(env(&[("NO_COLOR", "")])), ColorMode::Shades);
+        assert_eq!(
+            ColorMode::from_env(env(&[("NO_COLOR", "")])),
+            ColorMode::Shades
+        );
         assert_eq!(
             ColorMode::from_env(env(&[("NO_COLOR", "1"), ("COLORTERM", "truecolor")])),
             ColorMode::Shades
@@ -206,7 +217,10 @@ mod tests {
             ColorMode::from_env(env(&[("TERM", "xterm-256color")])),
             ColorMode::Ansi256
         );
-        assert_eq!(ColorMode::from_env(env(&[("TERM", "xterm")])), ColorMode::Shades);
+        assert_eq!(
+            ColorMode::from_env(env(&[("TERM", "xterm")])),
+            ColorMode::Shades
+        );
         assert_eq!(ColorMode::from_env(env(&[])), ColorMode::Shades);
     }
 

@@ -465,7 +465,13 @@ impl Grid<'_> {
             return;
         }
         if self.slice.is_empty() {
-            pen.text(0, 0, "(empty)", 7, Style::new().fg(self.tc(self.theme.muted)));
+            pen.text(
+                0,
+                0,
+                "(empty)",
+                7,
+                Style::new().fg(self.tc(self.theme.muted)),
+            );
             return;
         }
         let l = self.layout(pen.area);
@@ -567,7 +573,10 @@ impl Grid<'_> {
         if !v.is_finite() {
             style = style.fg(self.tc(self.theme.special));
         } else if let Some(bg) = self.heat(v) {
-            let fg = self.mode.color(contrast_text(self.rgb(v))).unwrap_or(Color::Reset);
+            let fg = self
+                .mode
+                .color(contrast_text(self.rgb(v)))
+                .unwrap_or(Color::Reset);
             style = style.bg(bg).fg(fg);
         } else {
             lead = shade_str(self.scale.shade(v));
@@ -646,7 +655,11 @@ impl Grid<'_> {
         };
         let (sym, style) = if special(r0) || r1.is_some_and(special) {
             // A marker glyph over the other half's colour (if it has one).
-            let (mark_r, other) = if special(r0) { (r0, r1) } else { (r1.unwrap_or(r0), Some(r0)) };
+            let (mark_r, other) = if special(r0) {
+                (r0, r1)
+            } else {
+                (r1.unwrap_or(r0), Some(r0))
+            };
             let mv = self.slice.get(mark_r, c);
             let (glyph, fg) = if self.is_masked(mark_r, c) {
                 ("·", self.tc(self.theme.mask))

@@ -24,7 +24,11 @@ pub fn bin_counts(values: &[f32], bins: usize, lo: f64, hi: f64) -> (Vec<usize>,
             continue;
         }
         let i = ((v as f64 - lo) / width).floor();
-        let i = if i.is_finite() { i.max(0.0) as usize } else { 0 };
+        let i = if i.is_finite() {
+            i.max(0.0) as usize
+        } else {
+            0
+        };
         counts[i.min(bins.max(1) - 1)] += 1;
     }
     (counts, skipped)

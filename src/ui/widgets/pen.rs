@@ -41,13 +41,9 @@ impl<'b> Pen<'b> {
             return 0;
         }
         let room = (self.area.width - x).min(max);
-        let (end, _) = self.buf.set_stringn(
-            self.area.x + x,
-            self.area.y + y,
-            s,
-            room as usize,
-            style,
-        );
+        let (end, _) =
+            self.buf
+                .set_stringn(self.area.x + x, self.area.y + y, s, room as usize, style);
         end - (self.area.x + x)
     }
 

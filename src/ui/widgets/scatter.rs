@@ -148,7 +148,11 @@ impl Widget for Scatter<'_> {
         for &(i, (cx, cy)) in &finite {
             let Some(label) = self.label(i) else { continue };
             let n = label.chars().count() as u16;
-            let style = if self.highlight == Some(i) { hl } else { Style::new().fg(self.tc(self.theme.fg)) };
+            let style = if self.highlight == Some(i) {
+                hl
+            } else {
+                Style::new().fg(self.tc(self.theme.fg))
+            };
             if is_free(&mut pen, cx + 1, cy, n) {
                 pen.text(cx + 1, cy, label, n, style);
             } else if cx >= n && is_free(&mut pen, cx - n, cy, n) {

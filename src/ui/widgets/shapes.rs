@@ -113,7 +113,11 @@ impl Widget for ShapeTracer<'_> {
             if y >= h {
                 return;
             }
-            let op = if x == 2 { op.trim_start().to_string() } else { op };
+            let op = if x == 2 {
+                op.trim_start().to_string()
+            } else {
+                op
+            };
             x += pen.text(x, y, &op, u16::MAX, op_style);
             x += pen.text(x, y, &shape, u16::MAX, shape_style);
         }

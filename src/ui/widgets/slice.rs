@@ -30,7 +30,11 @@ impl<'a> Slice2<'a> {
         let mut stride = rows * cols;
         for axis in (0..leading_rank(tensor)).rev() {
             let n = tensor.shape[axis];
-            let i = leading.get(axis).copied().unwrap_or(0).min(n.saturating_sub(1));
+            let i = leading
+                .get(axis)
+                .copied()
+                .unwrap_or(0)
+                .min(n.saturating_sub(1));
             offset += i * stride;
             stride *= n;
         }
