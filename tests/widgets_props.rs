@@ -41,8 +41,8 @@ fn tensor() -> impl Strategy<Value = Tensor> {
             let rank = shape.len();
             let mut t = Tensor::new(shape.clone(), data);
             if labelled {
-                for a in rank.saturating_sub(2)..rank {
-                    let labels = (0..shape[a]).map(|i| format!("tok{i}·é")).collect();
+                for (a, &n) in shape.iter().enumerate().skip(rank.saturating_sub(2)) {
+                    let labels = (0..n).map(|i| format!("tok{i}·é")).collect();
                     t = t.with_labels(a, labels);
                 }
             }

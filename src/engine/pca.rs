@@ -48,10 +48,10 @@ pub fn pca_2d(x: ArrayView2<f32>) -> Result<Pca2, PcaError> {
 
     let mut comps: Vec<Array1<f64>> = Vec::new();
     let mut variance = [0f32; 2];
-    for k in 0..2 {
+    for var in variance.iter_mut() {
         match top_component(&xc, &comps) {
             Some((v, lambda)) => {
-                variance[k] = (lambda / denom) as f32;
+                *var = (lambda / denom) as f32;
                 comps.push(v);
             }
             None => comps.push(Array1::zeros(d)),

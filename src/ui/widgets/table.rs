@@ -4,7 +4,7 @@
 use super::color::ColorMode;
 use super::heatmap::HeatmapState;
 use super::pen::{Pen, truncate};
-use super::slice::{Slice2, format_value, leading_rank, value_width};
+use super::slice::{Slice2, format_value, value_width};
 use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -97,10 +97,8 @@ impl Widget for TensorTable<'_> {
         let mut y = 0;
         if let Some(title) = self.title {
             let mut line = shape_title(title, self.tensor);
-            if leading_rank(self.tensor) > 0 {
-                if let Some(sl) = state.slice_label(self.tensor) {
-                    line.push_str(&format!("  [{sl}]"));
-                }
+            if let Some(sl) = state.slice_label(self.tensor) {
+                line.push_str(&format!("  [{sl}]"));
             }
             pen.text(0, 0, &line, w, accent);
             y = 1;
