@@ -2,6 +2,8 @@
 
 use crate::ui::theme::{HeatScale, Theme};
 use ratatui::style::Color;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// What the terminal can show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,7 +19,29 @@ pub enum ColorMode {
 /// The shade glyphs from empty to full.
 pub const SHADES: [char; 5] = [' ', '░', '▒', '▓', '█'];
 
+/// 0 = no override, else 1 + the mode's index.
+static OVERRIDE: AtomicU8 = AtomicU8::new(0);
+static DETECTED: OnceLock<ColorMode> = OnceLock::new();
+
 impl ColorMode {
+    const ALL: [ColorMode; 3] = [ColorMode::TrueColor, ColorMode::Ansi256, ColorMode::Shades];
+
+    /// The mode the app draws with: the override if set, else the environment's (read once).
+    pub fn current() -> Self {
+        match OVERRIDE.load(Ordering::Relaxed) {
+            0 => *DETECTED.get_or_init(ColorMode::detect),
+            n => Self::ALL[(n as usize - 1).min(2)],
+        }
+    }
+
+    /// Forces [`ColorMode::current`] (tests and snapshots); `None` goes back to the environment.
+    pub fn set_override(mode: Option<ColorMode>) {
+        let n = mode.map_or(0, |m| {
+            1 + Self::ALL.iter().position(|a| *a == m).unwrap_or(0) as u8
+        });
+        OVERRIDE.store(n, Ordering::Relaxed);
+    }
+
     /// Reads the process environment (see [`ColorMode::from_env`]).
     pub fn detect() -> Self {
         Self::from_env(|key| std::env::var(key).ok())

@@ -11,3 +11,4 @@ pub mod scatter;
 pub mod shapes;
 pub mod slice;
 pub mod table;
+pub mod view;
