@@ -377,3 +377,67 @@ fn histogram_and_line_chart_draw() {
     assert!(all.contains("loss (log)"));
     assert!(all.contains("10"));
 }
+
+#[test]
+fn pane_bridge_conventions() {
+    use llm_lab::lessons::View;
+    use llm_lab::results::{SceneOutput, Value};
+    use llm_lab::ui::widgets::view::{ViewInput, handles, readout, render};
+    let theme = Theme::dark();
+    let toks = tokens();
+    let w = Tensor::new(vec![2, 2], vec![1.0, 0.0, 0.4, 0.6])
+        .with_labels(0, toks[..2].to_vec())
+        .with_labels(1, toks[..2].to_vec());
+    let mask = Tensor::new(vec![2, 2], vec![0.0, 1.0, 0.0, 0.0]);
+    let mut out = SceneOutput::default();
+    out.push("weights", Value::Tensor(w.clone()));
+    out.push("weights_mask", Value::Tensor(mask));
+    let state = HeatmapState {
+        row: 0,
+        col: 1,
+        ..Default::default()
+    };
+    let value = Value::Tensor(w);
+    let input = ViewInput {
+        name: "weights",
+        value: &value,
+        view: View::Attention,
+        output: Some(&out),
+        theme: &theme,
+        mode: ColorMode::TrueColor,
+        state: &state,
+        focused: true,
+    };
+    assert!(handles(View::Attention, &value));
+    assert!(!handles(View::Table, &value));
+    assert_eq!(
+        readout(&input).as_deref(),
+        Some("weights[0, 1] = 0.0000 (Your → journey) · masked")
+    );
+    let mut b = Buffer::empty(Rect::new(0, 0, 40, 5));
+    render(&input, b.area, &mut b);
+    // The companion mask is drawn, and a "weights" result gets row sums.
+    assert!(line(&b, 1).contains('·'), "{}", line(&b, 1));
+    assert!(line(&b, 0).contains("Σ row"));
+    // Shape-trace text is drawn by the tracer; free text is left to the caller.
+    let trace = Value::Text("x (6, 3)\nlinear (6, 2)".into());
+    assert!(handles(View::Shapes, &trace));
+    assert!(!handles(
+        View::Shapes,
+        &Value::Text("W stored (3, 2)  (in, out)".into())
+    ));
+    // A 3-column scatter is projected by PCA.
+    let emb = Value::Tensor(Tensor::new(
+        vec![3, 3],
+        vec![1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+    ));
+    let input = ViewInput {
+        name: "emb",
+        value: &emb,
+        view: View::Scatter,
+        ..input
+    };
+    let mut b = Buffer::empty(Rect::new(0, 0, 30, 8));
+    render(&input, b.area, &mut b);
+    assert!(line(&b, 0).starts_with("PCA of 3 dims to 2"));
+}
