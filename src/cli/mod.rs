@@ -3,8 +3,11 @@
 //! Each subcommand's arguments and `run` function live in a module of their own.
 
 pub mod bench;
+pub mod dump;
+pub mod lessons;
 pub mod model;
 pub mod tokenizer;
+pub mod tui;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -25,6 +28,9 @@ pub struct Cli {
     /// Forget the lessons done and the current lesson.
     #[arg(long)]
     pub reset_progress: bool,
+    /// Colours: dark, light or high-contrast (the `c` key cycles them in the lab).
+    #[arg(long, value_name = "NAME", default_value = "dark")]
+    pub theme: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -37,6 +43,10 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Train, or encode and decode with, a tokenizer.
     Tokenizer(tokenizer::TokenizerArgs),
+    /// Print every result of a lesson's scene as JSON.
+    Dump(dump::DumpArgs),
+    /// List the lessons, or check a folder of lesson files.
+    Lessons(lessons::LessonsArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -45,6 +55,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Model(args)) => model::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Tokenizer(args)) => tokenizer::run(&args, cli.seed),
-        None => anyhow::bail!("the terminal app is not built yet"),
+        Some(Command::Dump(args)) => dump::run(&args, cli.seed, cli.lessons.as_deref()),
+        Some(Command::Lessons(args)) => lessons::run(&args, cli.lessons.as_deref()),
+        // Headless subcommands (model, bench, tokenizer, dump, lessons) go above; no subcommand
+        // opens the lab.
+        None => tui::run(tui::TuiOptions {
+            lesson: cli.lesson,
+            lessons_dir: cli.lessons,
+            seed: cli.seed,
+            reset_progress: cli.reset_progress,
+            theme: cli.theme,
+        }),
     }
 }

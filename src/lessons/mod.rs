@@ -4,9 +4,25 @@
 //! parameter values) and the app (which draws panes and asks the checks). The loader validates
 //! a file into a [`Lesson`] or reports every problem as a [`LessonError`] with file and line.
 
+mod load;
+mod parse;
+mod validate;
+mod values;
+
+pub use load::{LoadResult, is_lesson_file, load_builtin, load_dir, load_file, load_text};
+pub use validate::{free_keys, view_fits, view_name};
+pub use values::{default_value, default_values, format_value, parse_set, parse_value, step_value};
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// Keys the app itself uses, which no lesson parameter may take (nor their Shift form): moving
+/// between lessons (h l n p, arrows), scrolling (j k g G), contents (t), quit (q), answering a
+/// check (a, c), reset (r), help (?). Param keys must be lowercase letters so Shift steps back.
+pub const RESERVED_KEYS: &[char] = &[
+    'h', 'j', 'k', 'l', 'n', 'p', 't', 'q', 'a', 'c', 'r', '?', 'g', 'G',
+];
 
 /// One lesson: what the front matter declares, plus the prose after it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,8 +56,10 @@ pub struct LessonMeta {
 }
 
 /// A parameter the learner changes with a key.
+///
+/// (No `deny_unknown_fields` here: serde does not support it together with `flatten`, where it
+/// rejects every field of the kind. The loader checks the keys of each `[[param]]` itself.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     pub name: String,
     /// Shown beside the value, e.g. "temperature".
@@ -155,6 +173,21 @@ pub struct Check {
     pub answers: Vec<String>,
     /// Shown after answering, right or wrong: the why.
     pub explanation: String,
+}
+
+impl Check {
+    /// Whether `answer` is right: for a choice question, the chosen choice's text; otherwise a
+    /// typed answer compared with each accepted answer, trimmed and case-insensitively.
+    pub fn is_correct(&self, answer: &str) -> bool {
+        let given = answer.trim();
+        if self.choices.is_empty() {
+            self.answers
+                .iter()
+                .any(|a| a.trim().to_lowercase() == given.to_lowercase())
+        } else {
+            self.answers.iter().any(|a| a == given)
+        }
+    }
 }
 
 /// A problem in a lesson file, with where it is.

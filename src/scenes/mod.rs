@@ -4,6 +4,12 @@
 //! Each scene lives in its own module and is listed in [`ALL`]; lesson files name it by
 //! [`Scene::name`].
 
+pub mod book;
+pub mod params;
+pub mod projections;
+pub mod softmax;
+pub mod vectors;
+
 use crate::lessons::ParamValues;
 use crate::results::SceneOutput;
 use std::path::PathBuf;
@@ -34,9 +40,24 @@ pub trait Scene: Send + Sync {
 }
 
 /// Every scene, by name.
-pub static ALL: &[&dyn Scene] = &[];
+pub static ALL: &[&dyn Scene] = &[
+    &vectors::Vectors,
+    &projections::Projections,
+    &softmax::Softmax,
+];
 
 /// The scene a lesson names.
 pub fn find(name: &str) -> Option<&'static dyn Scene> {
     ALL.iter().copied().find(|s| s.name() == name)
+}
+
+/// A number as written in a worked sum: up to 4 decimals, trailing zeros dropped (0.55, 1.4754).
+pub fn num(v: f32) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }

@@ -1,0 +1,68 @@
+//! The status bar: the keys that work here (from the keymap), a notice, and the seed.
+
+use super::wrap::width;
+use crate::app::{App, keymap};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The key hints for the current state: the first key of every binding that has a short name.
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    keymap::bindings_for(&app.contexts())
+        .into_iter()
+        .filter_map(|b| b.short.map(|s| (b.keys[0].name(), s)))
+        .collect()
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let mut right = Vec::new();
+    if app.save_error.is_some() {
+        right.push(Span::styled("not saving ", Style::new().fg(theme.negative)));
+    }
+    right.push(Span::styled(
+        format!("seed {} ", app.seed),
+        Style::new().fg(theme.muted),
+    ));
+    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+    let room = (area.width as usize).saturating_sub(right_w + 1);
+    let left = match &app.notice {
+        Some(notice) => Line::from(Span::styled(
+            format!(" {notice}"),
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        )),
+        None => {
+            // The help key always shows: it is the way to every other key.
+            let (help, rest): (Vec<_>, Vec<_>) = hints(app)
+                .into_iter()
+                .partition(|(_, what)| *what == "help");
+            let help_w: usize = help.iter().map(|(k, w)| width(k) + width(w) + 3).sum();
+            let mut spans = vec![Span::raw(" ")];
+            let mut used = 1 + help_w;
+            let mut shown = Vec::new();
+            for (key, what) in rest {
+                let w = width(&key) + 1 + width(what) + 2;
+                if used + w > room {
+                    break;
+                }
+                used += w;
+                shown.push((key, what));
+            }
+            for (key, what) in shown.into_iter().chain(help) {
+                spans.push(Span::styled(key, Style::new().fg(theme.accent)));
+                spans.push(Span::styled(
+                    format!(" {what}  "),
+                    Style::new().fg(theme.muted),
+                ));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(left), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
+}
