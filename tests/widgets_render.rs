@@ -149,9 +149,10 @@ fn heatmap_cursor_and_readout() {
             .state(&st)
             .show_cursor(true),
     );
-    // The cursor cell takes the theme's cursor colour; its row label is emphasised.
+    // Cells are 8 wide ("journey" fits whole). The cursor cell takes the theme's cursor
+    // colour; its row label is emphasised.
     let lw = "journey ".len() as u16;
-    let cell = &b[(lw + 5 * 7 + 3, 2)];
+    let cell = &b[(lw + 5 * 8 + 3, 2)];
     assert_eq!(cell.bg, theme.cursor);
     assert!(b[(0, 2)].modifier.contains(Modifier::BOLD));
     assert_eq!(b[(0, 2)].fg, theme.accent);
@@ -233,11 +234,9 @@ fn masked_cells_differ_from_zero_weights() {
     assert_eq!(line(&b, 1).trim_end(), "0  1.0000      ·   1.0000");
     assert_eq!(line(&b, 2).trim_end(), "1  0.0000 1.0000   1.0000");
     assert_eq!(b[(15, 1)].fg, theme.mask);
-    // Compact colour: masked is a glyph without background, zero is a coloured block.
-    let st = HeatmapState {
-        zoom: Zoom::Blocks(2),
-        ..Default::default()
-    };
+    // Compact colour (whole rows, 2 columns a cell, the fit for this pane): masked is a glyph
+    // without background, zero is a coloured block.
+    let st = HeatmapState::default();
     let b = draw(
         4,
         2,
@@ -440,4 +439,32 @@ fn pane_bridge_conventions() {
     let mut b = Buffer::empty(Rect::new(0, 0, 30, 8));
     render(&input, b.area, &mut b);
     assert!(line(&b, 0).starts_with("PCA of 3 dims to 2"));
+}
+
+#[test]
+fn half_block_attention_marks_masked_halves() {
+    // Too few rows for one data row per line: two rows share a line; a masked lower half shows
+    // as '·' over the upper half's colour.
+    let t = Tensor::new(vec![2, 2], vec![1.0, 0.0, 0.5, 0.5]);
+    let theme = Theme::dark();
+    let causal = MaskSpec {
+        causal: true,
+        mask: None,
+    };
+    let st = HeatmapState {
+        zoom: Zoom::Blocks(1),
+        ..Default::default()
+    };
+    let b = draw(
+        2,
+        1,
+        Attention::new(&t, &theme, ColorMode::TrueColor)
+            .mask(causal)
+            .state(&st)
+            .row_sums(false),
+    );
+    assert_eq!(line(&b, 0), "▀·");
+    // The scale spans the unmasked values only, 0.5 to 1.
+    assert_eq!((b[(0, 0)].fg, b[(0, 0)].bg), (SEQ_1, SEQ_0));
+    assert_eq!((b[(1, 0)].fg, b[(1, 0)].bg), (theme.mask, SEQ_0));
 }

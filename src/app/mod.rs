@@ -10,9 +10,10 @@ pub mod progress;
 pub mod runner;
 
 use crate::lessons::{Lesson, ParamKind, ParamValue, ParamValues, View};
-use crate::results::SceneOutput;
+use crate::results::{SceneOutput, Tensor, Value};
 use crate::scenes::SceneContext;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::heatmap::HeatmapState;
 use keymap::{Action, Context};
 use progress::Progress;
 use ratatui::crossterm::event::{
@@ -159,6 +160,9 @@ pub struct App {
     pub notice: Option<String>,
     /// Set when progress could not be saved; the status bar keeps saying so.
     pub save_error: Option<String>,
+    /// Per pane of the current lesson: the cell cursor, slice and zoom of heatmap and
+    /// attention panes.
+    pub cursors: Vec<HeatmapState>,
 }
 
 impl App {
@@ -184,6 +188,7 @@ impl App {
             size: options.size,
             notice: None,
             save_error: None,
+            cursors: Vec::new(),
         };
         for lesson in app.lessons.iter().flatten() {
             let values = params::restore(&lesson.meta.params, progress.params.get(&lesson.meta.id));
@@ -407,6 +412,15 @@ impl App {
             PageUp => self.scroll(-self.page_height()),
             Top => self.scroll(-(u16::MAX as i32)),
             Bottom => self.scroll(u16::MAX as i32),
+            CursorUp => self.pane_cursor(|s, t| s.move_by(-1, 0, t)),
+            CursorDown => self.pane_cursor(|s, t| s.move_by(1, 0, t)),
+            CursorLeft => self.pane_cursor(|s, t| s.move_by(0, -1, t)),
+            CursorRight => self.pane_cursor(|s, t| s.move_by(0, 1, t)),
+            ZoomIn => self.pane_cursor(|s, _| s.zoom_in()),
+            ZoomOut => self.pane_cursor(|s, _| s.zoom_out()),
+            ZoomReset => self.pane_cursor(|s, _| s.zoom = Default::default()),
+            NextSlice => self.pane_cursor(|s, t| s.step_slice(1, t)),
+            PrevSlice => self.pane_cursor(|s, t| s.step_slice(-1, t)),
             FocusNext => self.cycle_focus(1),
             FocusPrev => self.cycle_focus(-1),
             OpenCheck => return self.open_check(),
@@ -458,9 +472,27 @@ impl App {
             panes: vec![0; panes],
         };
         self.output = None;
+        self.cursors = vec![HeatmapState::default(); panes];
         self.editing = None;
         if self.screen == Screen::Check {
             self.screen = Screen::Lesson;
+        }
+    }
+
+    /// Changes the focused pane's cursor state with its tensor (nothing if it has none).
+    fn pane_cursor(&mut self, change: impl FnOnce(&mut HeatmapState, &Tensor)) {
+        let Focus::Pane(i) = self.focus else { return };
+        let Some(name) = self
+            .lesson()
+            .and_then(|l| l.meta.panes.get(i))
+            .map(|p| p.result.clone())
+        else {
+            return;
+        };
+        if let (Some(Ok(output)), Some(state)) = (&self.output, self.cursors.get_mut(i)) {
+            if let Some(Value::Tensor(t)) = output.get(&name) {
+                change(state, t);
+            }
         }
     }
 

@@ -208,7 +208,9 @@ mod tests {
         let mut p = ParamValues::new();
         p.insert("form".into(), ParamValue::Text("loop".into()));
         p.insert("step".into(), ParamValue::Int(8));
-        let out = AttentionMatrix.compute(&p, &SceneContext::default()).unwrap();
+        let out = AttentionMatrix
+            .compute(&p, &SceneContext::default())
+            .unwrap();
         let Some(Value::Tensor(mask)) = out.get("scores_filling_mask") else {
             panic!()
         };
@@ -216,6 +218,10 @@ mod tests {
         assert_eq!(mask.data[7], 0.0);
         assert_eq!(mask.data[8], 1.0);
         p.insert("step".into(), ParamValue::Int(37));
-        assert!(AttentionMatrix.compute(&p, &SceneContext::default()).is_err());
+        assert!(
+            AttentionMatrix
+                .compute(&p, &SceneContext::default())
+                .is_err()
+        );
     }
 }

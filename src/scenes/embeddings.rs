@@ -187,11 +187,7 @@ fn row_text(row: ndarray::ArrayView1<f32>) -> String {
 /// The first token's lookup written out as a one-hot product.
 fn lookup_text(ids: &[usize], hot: &Array2<f32>, table: &Array2<f32>, max_diff: f32) -> String {
     let id = ids[0];
-    let ones: Vec<String> = hot
-        .row(0)
-        .iter()
-        .map(|v| format!("{v:.0}"))
-        .collect();
+    let ones: Vec<String> = hot.row(0).iter().map(|v| format!("{v:.0}")).collect();
     format!(
         "token 0 is \"{}\", id {id}\n\
          one-hot row [{}] @ token_table\n\
@@ -209,9 +205,8 @@ fn lookup_text(ids: &[usize], hot: &Array2<f32>, table: &Array2<f32>, max_diff: 
 
 /// For the first repeated token: its copies before and after adding positions.
 fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> String {
-    let dist = |m: &Array2<f32>, a: usize, b: usize| {
-        (&m.row(a) - &m.row(b)).mapv(|d| d * d).sum().sqrt()
-    };
+    let dist =
+        |m: &Array2<f32>, a: usize, b: usize| (&m.row(a) - &m.row(b)).mapv(|d| d * d).sum().sqrt();
     for a in 0..words.len() {
         if let Some(b) = (a + 1..words.len()).find(|&b| words[b] == words[a]) {
             return format!(

@@ -106,8 +106,30 @@ impl Widget for Attention<'_> {
         state.clamp(self.weights);
         let rank = self.weights.shape.len();
         let lead = leading_rank(self.weights);
-        // One scale for all heads so colours compare across them.
-        let scale = ValueScale::fit(ScaleKind::Auto, self.weights.data.iter().copied());
+        // One scale for all heads so colours compare across them; masked cells do not count.
+        let scale = {
+            let lead_dims = &self.weights.shape[..leading_rank(self.weights)];
+            let slices: usize = lead_dims.iter().product();
+            let mut vals = Vec::with_capacity(self.weights.data.len());
+            for n in 0..slices.max(1) {
+                let mut idx = vec![0; lead_dims.len()];
+                let mut rest = n;
+                for a in (0..lead_dims.len()).rev() {
+                    idx[a] = rest % lead_dims[a].max(1);
+                    rest /= lead_dims[a].max(1);
+                }
+                let s = Slice2::new(self.weights, &idx);
+                for r in 0..s.rows {
+                    for c in 0..s.cols {
+                        let v = s.get(r, c);
+                        if !self.mask.is_masked(&idx, r, c, v) {
+                            vals.push(v);
+                        }
+                    }
+                }
+            }
+            ValueScale::fit(ScaleKind::Auto, vals.into_iter())
+        };
 
         let heads = if rank >= 3 {
             self.weights.shape[rank - 3]
@@ -168,7 +190,7 @@ impl Widget for Attention<'_> {
                 mode: self.mode,
                 zoom: state.zoom,
                 cursor: (self.show_cursor && k == 0).then_some((state.row, state.col)),
-                half_blocks: false,
+                half_blocks: true,
                 masked: Some(&masked),
                 row_sums: self.row_sums,
                 legend: k == 0,

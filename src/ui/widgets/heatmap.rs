@@ -302,9 +302,20 @@ impl Grid<'_> {
             }
         };
 
-        let cells_layout = |d: usize| -> Layout {
+        let col_label_len = (0..cols)
+            .filter_map(|c| self.slice.col_label(c))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(10);
+        // Cells widen to whole column labels when `wide` and room allows.
+        let cells_layout = |d: usize, wide: bool| -> Layout {
             let numw = value_width(max_abs, any_neg, d).max(if any_special { 4 } else { 0 });
-            let cw = numw + 1;
+            let cw = if wide {
+                numw.max(col_label_len) + 1
+            } else {
+                numw + 1
+            };
             let label_w = label_len(self.slice.has_row_labels()) + 1;
             let sum_w = if self.row_sums {
                 value_width(sum_abs, any_neg, d) + 3
@@ -329,7 +340,7 @@ impl Grid<'_> {
         };
         let fits = |l: &Layout, need_rows: usize| {
             l.label_w as usize + cols * l.cw as usize + l.sum_w as usize <= w
-                && l.header as usize + need_rows + legend <= h
+                && l.header as usize + need_rows + l.legend as usize <= h
         };
         let blocks_layout = |z: u16, half: bool| -> Layout {
             let shades = self.mode == ColorMode::Shades;
@@ -369,18 +380,18 @@ impl Grid<'_> {
         };
 
         let mut l = match self.zoom {
-            Zoom::Cells => [4, 3, 2]
+            Zoom::Cells => [(4, true), (4, false), (3, false), (2, false)]
                 .into_iter()
-                .map(cells_layout)
+                .map(|(d, wide)| cells_layout(d, wide))
                 .find(|l| fits(l, 0))
-                .unwrap_or_else(|| cells_layout(2)),
+                .unwrap_or_else(|| cells_layout(2, false)),
             Zoom::Blocks(z) => blocks_layout(z.clamp(1, 4), true),
             Zoom::Auto => {
                 // Numbers if they fit; else whole-row blocks at least 2 wide (square-ish, one
                 // label per row); else half blocks, the densest form.
-                let cells = [4, 3, 2]
+                let cells = [(4, true), (4, false), (3, false), (2, false)]
                     .into_iter()
-                    .map(cells_layout)
+                    .map(|(d, wide)| cells_layout(d, wide))
                     .find(|l| fits(l, rows));
                 let full = || {
                     (2..=4)
@@ -394,9 +405,28 @@ impl Grid<'_> {
                         .map(|z| blocks_layout(z, true))
                         .find(|l| fits(l, rows.div_ceil(l.per)))
                 };
+                // Short of rows, the data matters more than the legend.
+                let half_bare = || {
+                    (1..=4)
+                        .rev()
+                        .map(|z| Layout {
+                            legend: 0,
+                            ..blocks_layout(z, true)
+                        })
+                        .find(|l| fits(l, rows.div_ceil(l.per)))
+                };
+                // Nothing fits whole: the widest cells that fit across, scrolling down.
+                let across = || {
+                    (1..=4)
+                        .rev()
+                        .map(|z| blocks_layout(z, true))
+                        .find(|l| l.label_w as usize + cols * l.cw as usize <= w)
+                };
                 cells
                     .or_else(full)
                     .or_else(half)
+                    .or_else(half_bare)
+                    .or_else(across)
                     .unwrap_or_else(|| blocks_layout(1, true))
             }
         };
