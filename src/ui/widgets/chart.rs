@@ -112,8 +112,6 @@ impl Widget for LineChart<'_> {
             Pen::new(buf, area).text(0, 0, "(no data)", area.width, muted);
             return;
         };
-        let pad = (y1 - y0) * 0.05;
-        let (y0, y1) = (y0 - pad, y1 + pad);
         let ylab = |v: f64| tick(if self.log_y { 10f64.powf(v) } else { v });
         // Without colour, series differ by marker instead.
         let markers = [Marker::Braille, Marker::Dot, Marker::Block, Marker::Bar];
@@ -156,7 +154,8 @@ impl Widget for LineChart<'_> {
                     .bounds([y0, y1])
                     .labels([ylab(y0), ylab((y0 + y1) / 2.0), ylab(y1)]),
             )
-            .legend_position(Some(LegendPosition::TopRight))
+            // A lone series is named by the pane's title; a legend would only cover data.
+            .legend_position((self.series.len() > 1).then_some(LegendPosition::TopRight))
             .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
         chart.render(area, buf);
     }
