@@ -352,7 +352,12 @@ impl Grid<'_> {
             };
             let mut label_w = 0;
             if self.slice.has_row_labels() {
-                let lw = label_len(true).min(10) + 1;
+                // Two rows share a line in half blocks: room for "upper/lower".
+                let lw = if per == 2 {
+                    (2 * label_len(true) + 1).min(16) + 1
+                } else {
+                    label_len(true).min(10) + 1
+                };
                 if w >= lw + cw as usize * cols.min(4) {
                     label_w = lw;
                 }
@@ -411,19 +416,48 @@ impl Grid<'_> {
                         .rev()
                         .map(|z| Layout {
                             legend: 0,
+                            header: 0,
                             ..blocks_layout(z, true)
                         })
                         .find(|l| fits(l, rows.div_ceil(l.per)))
                 };
                 // Nothing fits whole: the widest cells that fit across, scrolling down.
+                // A short pane keeps every line for data.
                 let across = || {
                     (1..=4)
                         .rev()
                         .map(|z| blocks_layout(z, true))
+                        .map(|l| {
+                            if h < 6 {
+                                Layout {
+                                    header: 0,
+                                    legend: 0,
+                                    ..l
+                                }
+                            } else {
+                                l
+                            }
+                        })
                         .find(|l| l.label_w as usize + cols * l.cw as usize <= w)
                 };
+                // Without the legend line, if that is what it takes to show every row whole.
+                let bare = |l: Layout| Layout { legend: 0, ..l };
+                let cells_bare = || {
+                    [(4, true), (4, false), (3, false), (2, false)]
+                        .into_iter()
+                        .map(|(d, wide)| bare(cells_layout(d, wide)))
+                        .find(|l| fits(l, rows))
+                };
+                let full_bare = || {
+                    (2..=4)
+                        .rev()
+                        .map(|z| bare(blocks_layout(z, false)))
+                        .find(|l| fits(l, rows))
+                };
                 cells
+                    .or_else(cells_bare)
                     .or_else(full)
+                    .or_else(full_bare)
                     .or_else(half)
                     .or_else(half_bare)
                     .or_else(across)
@@ -547,12 +581,17 @@ impl Grid<'_> {
                     .cursor
                     .map(|(cr, _)| cr)
                     .filter(|&cr| cr == r0 || Some(cr) == r1);
-                let r = cursor_row.unwrap_or(r0);
-                let text = self
-                    .slice
-                    .row_label(r)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| r.to_string());
+                let label = |r: usize| {
+                    self.slice
+                        .row_label(r)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| r.to_string())
+                };
+                let text = match (cursor_row, r1) {
+                    (Some(r), _) => label(r),
+                    (None, Some(r1)) => format!("{}/{}", label(r0), label(r1)),
+                    (None, None) => label(r0),
+                };
                 let style = if cursor_row.is_some() {
                     active_label
                 } else {
