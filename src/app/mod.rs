@@ -489,10 +489,10 @@ impl App {
         else {
             return;
         };
-        if let (Some(Ok(output)), Some(state)) = (&self.output, self.cursors.get_mut(i)) {
-            if let Some(Value::Tensor(t)) = output.get(&name) {
-                change(state, t);
-            }
+        if let (Some(Ok(output)), Some(state)) = (&self.output, self.cursors.get_mut(i))
+            && let Some(Value::Tensor(t)) = output.get(&name)
+        {
+            change(state, t);
         }
     }
 
