@@ -499,3 +499,43 @@ fn a_click_opens_a_contents_entry_and_focuses_a_pane() {
     send(&mut app, &mut r, [click(rect.x + 1, rect.y + 1)]);
     assert_eq!(app.focus, Focus::Pane(i));
 }
+
+#[test]
+fn a_table_wider_than_its_pane_scrolls_sideways() {
+    let (mut app, mut r) = app_at((80, 24));
+    send(
+        &mut app,
+        &mut r,
+        [ch('n'), key(KeyCode::Tab), key(KeyCode::Tab)],
+    );
+    assert_eq!(app.focus, Focus::Pane(1));
+    let max = llm_lab::ui::layout::max_hscroll(&app, 1);
+    assert!(max > 0, "twelve columns do not fit in 46");
+    send(&mut app, &mut r, [ch('>')]);
+    assert_eq!(app.scrolls.pane_cols[1], 8.min(max));
+    send(&mut app, &mut r, std::iter::repeat_n(ch('>'), 40));
+    assert_eq!(app.scrolls.pane_cols[1], max, "stops at the right edge");
+    send(&mut app, &mut r, std::iter::repeat_n(ch('<'), 40));
+    assert_eq!(app.scrolls.pane_cols[1], 0);
+}
+
+#[test]
+fn a_sideways_wheel_moves_the_wide_table_under_the_pointer() {
+    let (mut app, mut r) = app_at((80, 24));
+    send(&mut app, &mut r, [ch('n')]);
+    let layout = llm_lab::ui::layout::lesson_layout(&app, app.area());
+    let (i, rect) = *layout
+        .panes
+        .iter()
+        .find(|(i, _)| *i == 1)
+        .expect("second pane shown");
+    let wheel = AppEvent::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollRight,
+        column: rect.x + 2,
+        row: rect.y + 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    send(&mut app, &mut r, [wheel]);
+    assert_eq!(app.scrolls.pane_cols[i], 8);
+    assert_eq!(app.focus, Focus::Prose, "the wheel does not move focus");
+}

@@ -19,6 +19,10 @@ struct Session {
 
 impl Session {
     fn start(data_dir: &std::path::Path) -> Session {
+        Self::start_with(data_dir, &[])
+    }
+
+    fn start_with(data_dir: &std::path::Path, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -28,6 +32,7 @@ impl Session {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_llm-lab"));
+        cmd.args(args);
         cmd.env("LLM_LAB_DATA_DIR", data_dir);
         cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).expect("start llm-lab");
@@ -158,4 +163,23 @@ fn sigterm_ends_the_lab_and_restores_the_terminal() {
     let entered = raw.rfind("\x1b[?1049h").unwrap();
     assert!(raw[entered..].contains("\x1b[?1049l"));
     assert!(raw[entered..].contains("\x1b[?25h"));
+}
+
+#[test]
+fn reset_progress_starts_again_at_lesson_one() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("progress.json"),
+        r#"{"current": "softmax", "done": ["vectors"]}"#,
+    )
+    .unwrap();
+    let mut lab = Session::start(data.path());
+    lab.wait_for("lesson 3 of");
+    lab.keys("q");
+    assert!(lab.wait_exit());
+    let mut lab = Session::start_with(data.path(), &["--reset-progress"]);
+    lab.wait_for("lesson 1 of");
+    assert!(!lab.screen().contains("✓ done"));
+    lab.keys("q");
+    assert!(lab.wait_exit());
 }

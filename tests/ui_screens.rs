@@ -173,3 +173,28 @@ fn every_part_of_the_lesson_is_reachable_at_80x24() {
     }
     assert_eq!(seen, [true; 4]);
 }
+
+#[test]
+fn no_lessons_at_all_draws_a_message_not_a_panic() {
+    let app = App::new(vec![], Default::default(), Default::default());
+    let screen = text(&app);
+    assert!(screen.contains("no lessons"), "{screen}");
+}
+
+#[test]
+fn every_theme_paints_the_screen_in_its_own_colours() {
+    for name in llm_lab::ui::theme::Theme::NAMES {
+        let theme = llm_lab::ui::theme::Theme::by_name(name).unwrap();
+        let options = llm_lab::app::AppOptions {
+            theme: theme.clone(),
+            size: (80, 24),
+            ..Default::default()
+        };
+        let app = App::new(lessons(), Default::default(), options);
+        let terminal = draw(&app);
+        let buf = terminal.backend().buffer();
+        // A blank cell of the title bar, and the focused prose border.
+        assert_eq!(buf[(40, 0)].bg, theme.bg, "{name}");
+        assert_eq!(buf[(0, 1)].fg, theme.focus_border, "{name}");
+    }
+}

@@ -62,6 +62,9 @@ pub enum Action {
     ScrollUp,
     PageDown,
     PageUp,
+    /// Sideways, for tables wider than their pane.
+    ScrollLeft,
+    ScrollRight,
     /// To the top (first lesson in the contents).
     Top,
     /// To the bottom (last lesson in the contents).
@@ -258,6 +261,20 @@ pub static KEYMAP: &[Binding] = &[
         Action::PageUp,
         Context::Lesson,
         "scroll the focused pane a page up",
+        None,
+    ),
+    bind(
+        &[Plain(Char('<'))],
+        Action::ScrollLeft,
+        Context::Lesson,
+        "scroll the focused pane left (wide tables)",
+        None,
+    ),
+    bind(
+        &[Plain(Char('>'))],
+        Action::ScrollRight,
+        Context::Lesson,
+        "scroll the focused pane right (wide tables)",
         None,
     ),
     bind(

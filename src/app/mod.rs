@@ -106,6 +106,8 @@ pub struct Editing {
 pub struct Scrolls {
     pub prose: u16,
     pub panes: Vec<u16>,
+    /// Sideways offsets of the panes (wide tables).
+    pub pane_cols: Vec<u16>,
 }
 
 /// How the app starts.
@@ -421,6 +423,8 @@ impl App {
             ZoomReset => self.pane_cursor(|s, _| s.zoom = Default::default()),
             NextSlice => self.pane_cursor(|s, t| s.step_slice(1, t)),
             PrevSlice => self.pane_cursor(|s, t| s.step_slice(-1, t)),
+            ScrollLeft => self.scroll_sideways(-8),
+            ScrollRight => self.scroll_sideways(8),
             FocusNext => self.cycle_focus(1),
             FocusPrev => self.cycle_focus(-1),
             OpenCheck => return self.open_check(),
@@ -470,6 +474,7 @@ impl App {
         self.scrolls = Scrolls {
             prose: 0,
             panes: vec![0; panes],
+            pane_cols: vec![0; panes],
         };
         self.output = None;
         self.cursors = vec![HeatmapState::default(); panes];
@@ -544,10 +549,24 @@ impl App {
         }
     }
 
+    /// Moves the focused pane's view sideways by `delta` columns.
+    fn scroll_sideways(&mut self, delta: i32) {
+        if let Focus::Pane(i) = self.focus {
+            let max = crate::ui::layout::max_hscroll(self, i);
+            if let Some(c) = self.scrolls.pane_cols.get_mut(i) {
+                *c = add_clamped(*c, delta, max);
+            }
+        }
+    }
+
     fn clamp_scrolls(&mut self) {
         self.scroll_target(Focus::Prose, 0);
         for i in 0..self.scrolls.panes.len() {
             self.scroll_target(Focus::Pane(i), 0);
+            let max = crate::ui::layout::max_hscroll(self, i);
+            if let Some(c) = self.scrolls.pane_cols.get_mut(i) {
+                *c = (*c).min(max);
+            }
         }
         if self.help_open {
             self.scroll(0);
@@ -754,6 +773,8 @@ impl App {
             MouseEventKind::ScrollDown => 3,
             MouseEventKind::ScrollUp => -3,
             MouseEventKind::Down(MouseButton::Left) => return self.click(mouse.column, mouse.row),
+            MouseEventKind::ScrollLeft => return self.wheel_sideways(mouse, -8),
+            MouseEventKind::ScrollRight => return self.wheel_sideways(mouse, 8),
             _ => return vec![],
         };
         if self.help_open || self.editing.is_some() {
@@ -771,6 +792,22 @@ impl App {
             }
             Screen::Contents => self.scroll(delta.signum()),
             Screen::Check => {}
+        }
+        vec![Effect::Redraw]
+    }
+
+    /// A sideways wheel (or Shift-wheel on some terminals) moves the pane under the pointer.
+    fn wheel_sideways(&mut self, mouse: MouseEvent, delta: i32) -> Vec<Effect> {
+        if self.screen != Screen::Lesson || self.help_open || self.editing.is_some() {
+            return vec![];
+        }
+        let at = Position::new(mouse.column, mouse.row);
+        let Some(Focus::Pane(i)) = crate::ui::layout::target_at(self, at) else {
+            return vec![];
+        };
+        let max = crate::ui::layout::max_hscroll(self, i);
+        if let Some(c) = self.scrolls.pane_cols.get_mut(i) {
+            *c = add_clamped(*c, delta, max);
         }
         vec![Effect::Redraw]
     }
@@ -833,7 +870,8 @@ impl App {
     /// The part a lesson slot belongs to: its own, or for a broken file the part of the lesson
     /// before it.
     pub fn part_of(&self, index: usize) -> &str {
-        self.lessons[..=index.min(self.lessons.len().saturating_sub(1))]
+        let end = (index + 1).min(self.lessons.len());
+        self.lessons[..end]
             .iter()
             .rev()
             .find_map(|l| l.as_ref().ok().map(|l| l.meta.part.as_str()))

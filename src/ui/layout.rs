@@ -67,23 +67,26 @@ pub fn lesson_layout(app: &App, area: Rect) -> LessonLayout {
     }
 }
 
-/// Stacks the panes in `column`. When all fit at their minimum height, rows are shared out by
-/// what each needs; otherwise a window of panes around the focused one is shown.
+/// Stacks the panes in `column`. When every pane fits at the height it wants, all are shown.
+/// Otherwise a window of whole panes around the focused one is shown (tables complete rather
+/// than every pane cut to a sliver), and Tab brings the others into view.
 fn pane_column(app: &App, column: Rect, n: usize) -> (Vec<(usize, Rect)>, bool) {
-    let fits = (column.height / MIN_PANE_HEIGHT).max(1) as usize;
-    let (first, count) = if n <= fits {
+    let height = column.height;
+    // One pane never takes more than two thirds of the column while others wait.
+    let cap = (height * 2 / 3).max(MIN_PANE_HEIGHT);
+    let wants: Vec<u16> = (0..n)
+        .map(|i| desired_height(app, i, column.width).clamp(MIN_PANE_HEIGHT, cap))
+        .collect();
+    let (first, count) = if wants.iter().map(|w| *w as u32).sum::<u32>() <= height as u32 {
         (0, n)
     } else {
         let focused = match app.focus {
             Focus::Pane(i) => i,
             Focus::Prose => 0,
         };
-        (focused.saturating_sub(fits - 1), fits)
+        window(&wants, height, focused)
     };
-    let wants: Vec<u16> = (first..first + count)
-        .map(|i| desired_height(app, i, column.width))
-        .collect();
-    let heights = share_rows(column.height, &wants);
+    let heights = share_rows(height, &wants[first..first + count]);
     let mut y = column.y;
     let mut placed = Vec::new();
     for (k, h) in heights.into_iter().enumerate() {
@@ -91,6 +94,26 @@ fn pane_column(app: &App, column: Rect, n: usize) -> (Vec<(usize, Rect)>, bool) 
         y += h;
     }
     (placed, count < n)
+}
+
+/// The panes to show around `focused`: back from it while whole panes fit, then forward; a last
+/// pane that fits only at the minimum height is shown cut, as a hint that more follows.
+fn window(wants: &[u16], height: u16, focused: usize) -> (usize, usize) {
+    let mut used = wants[focused];
+    let mut first = focused;
+    while first > 0 && used + wants[first - 1] <= height {
+        first -= 1;
+        used += wants[first];
+    }
+    let mut end = focused + 1;
+    while end < wants.len() && used + wants[end] <= height {
+        used += wants[end];
+        end += 1;
+    }
+    if end < wants.len() && used + MIN_PANE_HEIGHT <= height {
+        end += 1;
+    }
+    (first, end - first)
 }
 
 /// Rows pane `i` would like: its content plus borders (a chart likes a dozen).
@@ -109,32 +132,22 @@ fn desired_height(app: &App, i: usize, width: u16) -> u16 {
     }
 }
 
-/// Gives each pane at least the minimum, then hands out the remaining rows one at a time to
-/// panes that want more; what is left goes to the last pane.
+/// Heights for the panes shown: each gets what it wants and the last one takes the rest (more
+/// than it wants when all fit, a cut view when it is the hint that more follows). If even that
+/// does not fit, the rows are split evenly.
 fn share_rows(total: u16, wants: &[u16]) -> Vec<u16> {
-    let n = wants.len() as u16;
-    if n == 0 {
+    let Some((_, before_last)) = wants.split_last() else {
         return vec![];
+    };
+    let others: u32 = before_last.iter().map(|w| *w as u32).sum();
+    if others < total as u32 {
+        let mut heights = wants.to_vec();
+        heights[wants.len() - 1] = total - others as u16;
+        return heights;
     }
-    let base = (total / n).min(MIN_PANE_HEIGHT);
-    let mut heights = vec![base; wants.len()];
-    let mut left = total - base * n;
-    while left > 0 {
-        let mut gave = false;
-        for (h, want) in heights.iter_mut().zip(wants) {
-            if left > 0 && *h < *want {
-                *h += 1;
-                left -= 1;
-                gave = true;
-            }
-        }
-        if !gave {
-            break;
-        }
-    }
-    if let Some(last) = heights.last_mut() {
-        *last += left;
-    }
+    let n = wants.len() as u16;
+    let mut heights = vec![total / n; wants.len()];
+    heights[wants.len() - 1] += total % n;
     heights
 }
 
@@ -192,7 +205,9 @@ pub fn max_scroll(app: &App, target: Focus) -> u16 {
     let inner = inner(rect);
     let content = match target {
         Focus::Prose => match app.lessons.get(app.current) {
-            Some(Ok(lesson)) => markdown::render(&lesson.prose, &app.theme, inner.width).len(),
+            Some(Ok(lesson)) => {
+                markdown::render(markdown::lesson_prose(lesson), &app.theme, inner.width).len()
+            }
             _ => 0,
         },
         Focus::Pane(i) => match pane_value(app, i) {
@@ -205,6 +220,20 @@ pub fn max_scroll(app: &App, target: Focus) -> u16 {
     content
         .saturating_sub(inner.height as usize)
         .min(u16::MAX as usize) as u16
+}
+
+/// How far pane `i` can scroll sideways before its widest row's end reaches the right edge.
+pub fn max_hscroll(app: &App, i: usize) -> u16 {
+    let layout = lesson_layout(app, app.area());
+    let Some(rect) = rect_of(&layout, Focus::Pane(i)) else {
+        return 0;
+    };
+    let inner = inner(rect);
+    match pane_value(app, i) {
+        Some(Ok(value)) => panes::content_width(value, pane_view(app, i), inner.width, &app.theme)
+            .saturating_sub(inner.width),
+        _ => 0,
+    }
 }
 
 /// The prose or pane under a screen position.

@@ -75,7 +75,7 @@ fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
 fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Lesson) {
     let area = layout.prose;
     let body = inner(area);
-    let lines = markdown::render(&lesson.prose, &app.theme, body.width);
+    let lines = markdown::render(markdown::lesson_prose(lesson), &app.theme, body.width);
     let total = lines.len();
     let mut block = focus_block(
         app,
@@ -112,6 +112,7 @@ fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
             theme: &app.theme,
             focused: app.focus == Focus::Pane(*i),
             scroll: app.scrolls.panes.get(*i).copied().unwrap_or(0),
+            hscroll: app.scrolls.pane_cols.get(*i).copied().unwrap_or(0),
             badge: badge.as_deref(),
             cursor: app.cursors.get(*i),
             output: app.output.as_ref().and_then(|o| o.as_ref().ok()),

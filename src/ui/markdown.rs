@@ -68,3 +68,14 @@ pub fn render(prose: &str, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let text = tui_markdown::from_str_with_options(prose, &options);
     wrap_lines(&text.lines, width)
 }
+
+/// A lesson's prose without a first heading that only repeats the title (the prose pane's
+/// border already shows it, and rows are precious at 80×24).
+pub fn lesson_prose(lesson: &crate::lessons::Lesson) -> &str {
+    let text = lesson.prose.trim_start();
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    match first.trim().strip_prefix("# ") {
+        Some(heading) if heading.trim() == lesson.meta.title.trim() => rest,
+        _ => &lesson.prose,
+    }
+}

@@ -25,6 +25,8 @@ pub struct PaneLook<'a> {
     pub focused: bool,
     /// First row of the body shown.
     pub scroll: u16,
+    /// First column of the body shown.
+    pub hscroll: u16,
     /// Extra words for the title, e.g. "2/4" when not every pane fits.
     pub badge: Option<&'a str>,
     /// Cursor, slice and zoom of a heatmap or attention pane.
@@ -102,7 +104,7 @@ pub fn draw_pane(
             Body::Lines(lines) => {
                 let para = Paragraph::new(lines)
                     .style(Style::new().fg(theme.fg))
-                    .scroll((look.scroll, 0));
+                    .scroll((look.scroll, look.hscroll));
                 frame.render_widget(para, inner);
             }
             Body::Chart(series, x_label, y_label) => {
@@ -119,6 +121,19 @@ pub fn content_height(value: &Value, view: View, inner_width: u16, theme: &Theme
     }
     match body(value, view, inner_width, theme) {
         Body::Lines(lines) => lines.len().min(u16::MAX as usize) as u16,
+        Body::Chart(..) => 0,
+    }
+}
+
+/// Columns the widest row of a pane's body takes at this inner width (a chart: 0).
+pub fn content_width(value: &Value, view: View, inner_width: u16, theme: &Theme) -> u16 {
+    match body(value, view, inner_width, theme) {
+        Body::Lines(lines) => lines
+            .iter()
+            .map(|l| l.width())
+            .max()
+            .unwrap_or(0)
+            .min(u16::MAX as usize) as u16,
         Body::Chart(..) => 0,
     }
 }
@@ -150,7 +165,7 @@ pub fn body(value: &Value, view: View, width: u16, theme: &Theme) -> Body {
                 y_label,
             },
         ) => Body::Chart(series.clone(), x_label.clone(), y_label.clone()),
-        (_, Value::Tensor(t)) => Body::Lines(table_lines(t, theme)),
+        (_, Value::Tensor(t)) => Body::Lines(fitted_table(t, width, theme)),
         (_, Value::Text(text)) => Body::Lines(text_lines(text, width)),
     }
 }
@@ -171,6 +186,8 @@ pub fn shape_text(shape: &[usize]) -> String {
 struct NumberFormat {
     whole: bool,
     scientific: bool,
+    /// Decimals for plain numbers (4 unless a narrow pane needs fewer).
+    decimals: usize,
 }
 
 impl NumberFormat {
@@ -184,7 +201,11 @@ impl NumberFormat {
             .filter(|v| **v != 0.0)
             .fold(f32::INFINITY, |m, v| m.min(v.abs()));
         let scientific = !whole && (max >= 1e5 || min_nonzero < 1e-4);
-        NumberFormat { whole, scientific }
+        NumberFormat {
+            whole,
+            scientific,
+            decimals: 4,
+        }
     }
 
     fn write(&self, v: f32) -> String {
@@ -197,7 +218,7 @@ impl NumberFormat {
         } else if self.scientific {
             format!("{v:.3e}")
         } else {
-            format!("{v:.4}")
+            format!("{v:.*}", self.decimals)
         }
     }
 }
@@ -212,8 +233,22 @@ fn axis_labels(t: &Tensor, axis: usize) -> Vec<String> {
 
 /// A tensor as a grid: a scalar, a column for 1-D, rows × columns for 2-D, and one grid per
 /// leading index for higher ranks.
-fn table_lines(t: &Tensor, theme: &Theme) -> Vec<Line<'static>> {
-    let fmt = NumberFormat::for_data(&t.data);
+/// The table with as many decimals (4 down to 2) as let its rows fit in `width`; if even two
+/// decimals are too wide, the pane scrolls sideways (`<` and `>`).
+fn fitted_table(t: &Tensor, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for decimals in (2..=4).rev() {
+        lines = table_lines(t, theme, decimals);
+        if lines.iter().all(|l| l.width() <= width as usize) {
+            break;
+        }
+    }
+    lines
+}
+
+fn table_lines(t: &Tensor, theme: &Theme, decimals: usize) -> Vec<Line<'static>> {
+    let mut fmt = NumberFormat::for_data(&t.data);
+    fmt.decimals = decimals;
     let label_style = Style::new().fg(theme.accent);
     let head_style = Style::new().fg(theme.muted);
     match t.shape.len() {

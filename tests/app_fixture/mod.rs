@@ -45,7 +45,10 @@ impl Scene for FixtureScene {
         let bars = Tensor::new(vec![n], data[..n].to_vec())
             .with_axes(&["token"])
             .with_labels(0, labels);
+        let wide = Tensor::new(vec![2, 12], (0..24).map(|i| i as f32 * 0.123_456).collect())
+            .with_axes(&["row", "feature"]);
         let mut out = SceneOutput::default();
+        out.push("wide", Value::Tensor(wide));
         out.push("grid", Value::Tensor(grid));
         out.push("bars", Value::Tensor(bars));
         out.push(
@@ -226,7 +229,10 @@ pub fn heat_lesson() -> Lesson {
             order: 2,
             scene: "fixture".into(),
             params: vec![],
-            panes: vec![pane("grid", View::Heatmap, "The grid as heat")],
+            panes: vec![
+                pane("grid", View::Heatmap, "The grid as heat"),
+                pane("wide", View::Table, "Twelve features"),
+            ],
             checks: vec![],
         },
         prose: "A heatmap colours each number.".into(),
