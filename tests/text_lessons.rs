@@ -9,6 +9,7 @@ use llm_lab::lessons::ParamValue;
 use llm_lab::results::{Tensor, Value};
 use llm_lab::text::tokenizer::{Tokenizer, visible};
 use llm_lab::ui::theme::Theme;
+use llm_lab::ui::widgets::color::ColorMode;
 use llm_lab::ui::widgets::token_strip::{ChipLook, TokenStrip, chips_of};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -168,7 +169,7 @@ fn the_token_strip_snapshot() {
         .draw(|f| {
             let look = ChipLook {
                 theme: &theme,
-                colour: false,
+                mode: ColorMode::Shades,
             };
             f.render_widget(
                 TokenStrip {

@@ -10,6 +10,10 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 
 fn draw(app: &App) -> Terminal<TestBackend> {
+    // Snapshots must not depend on the terminal running the tests.
+    llm_lab::ui::widgets::color::ColorMode::set_override(Some(
+        llm_lab::ui::widgets::color::ColorMode::TrueColor,
+    ));
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| llm_lab::ui::render(app, f)).unwrap();
@@ -118,11 +122,11 @@ fn broken_lesson_and_refusing_scene() {
 }
 
 #[test]
-fn heatmap_view_falls_back_to_a_table_named_in_the_title() {
+fn heatmap_view_is_drawn_by_the_heatmap_widget() {
     let (mut app, mut r) = app_at((80, 24));
     send(&mut app, &mut r, [ch('n')]);
     let screen = text(&app);
-    assert!(screen.contains("[heatmap]"), "{screen}");
+    assert!(!screen.contains("[heatmap]"), "{screen}");
     assert!(screen.contains("tok0"), "{screen}");
 }
 

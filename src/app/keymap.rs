@@ -82,6 +82,20 @@ pub enum Action {
     BackToLesson,
     FinishEdit,
     CancelEdit,
+    /// Heatmap and attention panes: move the cell cursor.
+    CursorUp,
+    CursorDown,
+    CursorLeft,
+    CursorRight,
+    /// Larger cells (up to numbers in every cell).
+    ZoomIn,
+    /// Smaller cells (down to half blocks).
+    ZoomOut,
+    /// Let the pane choose the cell size that fits.
+    ZoomReset,
+    /// The next slice of a 3-D/4-D tensor (batch, head).
+    NextSlice,
+    PrevSlice,
 }
 
 /// A key a binding listens to.
@@ -304,6 +318,134 @@ pub static KEYMAP: &[Binding] = &[
         Context::Lesson,
         "reset the lesson's parameters to their defaults",
         Some("reset"),
+    ),
+    // A focused heatmap or attention pane: its cell cursor, zoom and slice (the same keys
+    // for both views).
+    bind(
+        &[Plain(Up), Plain(Char('k'))],
+        Action::CursorUp,
+        Context::Pane(View::Heatmap),
+        "move the cell cursor up (the cell shows in the status line)",
+        Some("cell"),
+    ),
+    bind(
+        &[Plain(Down), Plain(Char('j'))],
+        Action::CursorDown,
+        Context::Pane(View::Heatmap),
+        "move the cell cursor down",
+        None,
+    ),
+    bind(
+        &[Plain(Left), Plain(Char('h'))],
+        Action::CursorLeft,
+        Context::Pane(View::Heatmap),
+        "move the cell cursor left",
+        None,
+    ),
+    bind(
+        &[Plain(Right), Plain(Char('l'))],
+        Action::CursorRight,
+        Context::Pane(View::Heatmap),
+        "move the cell cursor right",
+        None,
+    ),
+    bind(
+        &[Plain(Char('+')), Plain(Char('='))],
+        Action::ZoomIn,
+        Context::Pane(View::Heatmap),
+        "zoom in: bigger cells, then a number in every cell",
+        Some("zoom"),
+    ),
+    bind(
+        &[Plain(Char('-'))],
+        Action::ZoomOut,
+        Context::Pane(View::Heatmap),
+        "zoom out: smaller cells, down to two rows per line",
+        None,
+    ),
+    bind(
+        &[Plain(Char('0'))],
+        Action::ZoomReset,
+        Context::Pane(View::Heatmap),
+        "the cell size that fits the pane",
+        None,
+    ),
+    bind(
+        &[Plain(Char(']'))],
+        Action::NextSlice,
+        Context::Pane(View::Heatmap),
+        "next batch/head slice of a 3-D or 4-D tensor",
+        Some("slice"),
+    ),
+    bind(
+        &[Plain(Char('['))],
+        Action::PrevSlice,
+        Context::Pane(View::Heatmap),
+        "previous batch/head slice",
+        None,
+    ),
+    bind(
+        &[Plain(Up), Plain(Char('k'))],
+        Action::CursorUp,
+        Context::Pane(View::Attention),
+        "move the cell cursor up (the cell shows in the status line)",
+        Some("cell"),
+    ),
+    bind(
+        &[Plain(Down), Plain(Char('j'))],
+        Action::CursorDown,
+        Context::Pane(View::Attention),
+        "move the cell cursor down",
+        None,
+    ),
+    bind(
+        &[Plain(Left), Plain(Char('h'))],
+        Action::CursorLeft,
+        Context::Pane(View::Attention),
+        "move the cell cursor left",
+        None,
+    ),
+    bind(
+        &[Plain(Right), Plain(Char('l'))],
+        Action::CursorRight,
+        Context::Pane(View::Attention),
+        "move the cell cursor right",
+        None,
+    ),
+    bind(
+        &[Plain(Char('+')), Plain(Char('='))],
+        Action::ZoomIn,
+        Context::Pane(View::Attention),
+        "zoom in: bigger cells, then a number in every cell",
+        Some("zoom"),
+    ),
+    bind(
+        &[Plain(Char('-'))],
+        Action::ZoomOut,
+        Context::Pane(View::Attention),
+        "zoom out: smaller cells, down to two rows per line",
+        None,
+    ),
+    bind(
+        &[Plain(Char('0'))],
+        Action::ZoomReset,
+        Context::Pane(View::Attention),
+        "the cell size that fits the pane",
+        None,
+    ),
+    bind(
+        &[Plain(Char(']'))],
+        Action::NextSlice,
+        Context::Pane(View::Attention),
+        "next batch/head slice of a 3-D or 4-D tensor",
+        Some("slice"),
+    ),
+    bind(
+        &[Plain(Char('['))],
+        Action::PrevSlice,
+        Context::Pane(View::Attention),
+        "previous batch/head slice",
+        None,
     ),
     // The table of contents.
     bind(

@@ -10,9 +10,10 @@ pub mod progress;
 pub mod runner;
 
 use crate::lessons::{Lesson, ParamKind, ParamValue, ParamValues, View};
-use crate::results::SceneOutput;
+use crate::results::{SceneOutput, Tensor, Value};
 use crate::scenes::SceneContext;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::heatmap::HeatmapState;
 use keymap::{Action, Context};
 use progress::Progress;
 use ratatui::crossterm::event::{
@@ -169,6 +170,9 @@ pub struct App {
     /// The learner's corpus and tokenizer files, passed to every scene.
     pub corpus: Option<std::path::PathBuf>,
     pub tokenizer: Option<std::path::PathBuf>,
+    /// Per pane of the current lesson: the cell cursor, slice and zoom of heatmap and
+    /// attention panes.
+    pub cursors: Vec<HeatmapState>,
 }
 
 impl App {
@@ -196,6 +200,7 @@ impl App {
             save_error: None,
             corpus: options.corpus,
             tokenizer: options.tokenizer,
+            cursors: Vec::new(),
         };
         for lesson in app.lessons.iter().flatten() {
             let values = params::restore(&lesson.meta.params, progress.params.get(&lesson.meta.id));
@@ -420,6 +425,15 @@ impl App {
             PageUp => self.scroll(-self.page_height()),
             Top => self.scroll(-(u16::MAX as i32)),
             Bottom => self.scroll(u16::MAX as i32),
+            CursorUp => self.pane_cursor(|s, t| s.move_by(-1, 0, t)),
+            CursorDown => self.pane_cursor(|s, t| s.move_by(1, 0, t)),
+            CursorLeft => self.pane_cursor(|s, t| s.move_by(0, -1, t)),
+            CursorRight => self.pane_cursor(|s, t| s.move_by(0, 1, t)),
+            ZoomIn => self.pane_cursor(|s, _| s.zoom_in()),
+            ZoomOut => self.pane_cursor(|s, _| s.zoom_out()),
+            ZoomReset => self.pane_cursor(|s, _| s.zoom = Default::default()),
+            NextSlice => self.pane_cursor(|s, t| s.step_slice(1, t)),
+            PrevSlice => self.pane_cursor(|s, t| s.step_slice(-1, t)),
             ScrollLeft => self.scroll_sideways(-8),
             ScrollRight => self.scroll_sideways(8),
             FocusNext => self.cycle_focus(1),
@@ -474,9 +488,27 @@ impl App {
             pane_cols: vec![0; panes],
         };
         self.output = None;
+        self.cursors = vec![HeatmapState::default(); panes];
         self.editing = None;
         if self.screen == Screen::Check {
             self.screen = Screen::Lesson;
+        }
+    }
+
+    /// Changes the focused pane's cursor state with its tensor (nothing if it has none).
+    fn pane_cursor(&mut self, change: impl FnOnce(&mut HeatmapState, &Tensor)) {
+        let Focus::Pane(i) = self.focus else { return };
+        let Some(name) = self
+            .lesson()
+            .and_then(|l| l.meta.panes.get(i))
+            .map(|p| p.result.clone())
+        else {
+            return;
+        };
+        if let (Some(Ok(output)), Some(state)) = (&self.output, self.cursors.get_mut(i))
+            && let Some(Value::Tensor(t)) = output.get(&name)
+        {
+            change(state, t);
         }
     }
 

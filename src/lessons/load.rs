@@ -24,6 +24,18 @@ const BUILTIN: &[(&str, &str)] = &[
         "06-inputs-targets.md",
         include_str!("../../lessons/06-inputs-targets.md"),
     ),
+    (
+        "07-embeddings.md",
+        include_str!("../../lessons/07-embeddings.md"),
+    ),
+    (
+        "08-attention-one.md",
+        include_str!("../../lessons/08-attention-one.md"),
+    ),
+    (
+        "09-attention-matrix.md",
+        include_str!("../../lessons/09-attention-matrix.md"),
+    ),
 ];
 
 /// The built-in lessons, sorted by `order`. A broken file is an `Err` in its place (by its

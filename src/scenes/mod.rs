@@ -4,7 +4,10 @@
 //! Each scene lives in its own module and is listed in [`ALL`]; lesson files name it by
 //! [`Scene::name`].
 
+pub mod attention_matrix;
+pub mod attention_one;
 pub mod book;
+pub mod embeddings;
 pub mod inputs_targets;
 pub mod params;
 pub mod projections;
@@ -48,6 +51,9 @@ pub static ALL: &[&dyn Scene] = &[
     &softmax::Softmax,
     &tokenization::Tokenization,
     &inputs_targets::InputsTargets,
+    &embeddings::Embeddings,
+    &attention_one::AttentionOne,
+    &attention_matrix::AttentionMatrix,
 ];
 
 /// The scene a lesson names.

@@ -114,6 +114,8 @@ fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
             scroll: app.scrolls.panes.get(*i).copied().unwrap_or(0),
             hscroll: app.scrolls.pane_cols.get(*i).copied().unwrap_or(0),
             badge: badge.as_deref(),
+            cursor: app.cursors.get(*i),
+            output: app.output.as_ref().and_then(|o| o.as_ref().ok()),
         };
         match layout::pane_value(app, *i) {
             Some(Ok(value)) => panes::draw_pane(frame, *rect, spec, Ok(value), look),

@@ -1,14 +1,17 @@
 //! Drawing one scene result in one pane: a [`Value`] with a [`View`] into a rectangle.
 //!
-//! Table, Bars, Text and Line are drawn here, Tokens by the token strip widget. Heatmap,
-//! Attention, Scatter, Histogram and Shapes fall back to the table (the pane title names the view) until their widgets replace
-//! those arms in [`body`].
+//! Table, Bars and Text are drawn here. Heatmap, Attention, Scatter, Histogram, Line and
+//! shape-trace Shapes are drawn by the widgets (see [`crate::ui::widgets::view`]); Tokens by
+//! the token strip; free-text Shapes fall back to text (the pane title names the view).
 
 use super::theme::Theme;
+use super::widgets::color::ColorMode;
+use super::widgets::heatmap::HeatmapState;
 use super::widgets::token_strip;
+use super::widgets::view::{self as widget_view, ViewInput};
 use super::wrap::{width, wrap_lines};
 use crate::lessons::{PaneSpec, View};
-use crate::results::{Series, Tensor, Value};
+use crate::results::{SceneOutput, Series, Tensor, Value};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -27,6 +30,10 @@ pub struct PaneLook<'a> {
     pub hscroll: u16,
     /// Extra words for the title, e.g. "2/4" when not every pane fits.
     pub badge: Option<&'a str>,
+    /// Cursor, slice and zoom of a heatmap or attention pane.
+    pub cursor: Option<&'a HeatmapState>,
+    /// The whole scene output, for companion results (an attention pane's `NAME_mask`).
+    pub output: Option<&'a SceneOutput>,
 }
 
 /// What a pane's body is.
@@ -50,7 +57,8 @@ pub fn draw_pane(
     if let Ok(Value::Tensor(t)) = value {
         title.push_str(&format!("{} ", shape_text(&t.shape)));
     }
-    if let Some(name) = fallback_view_name(spec.view) {
+    let by_widget = value.is_ok_and(|v| widget_view::handles(spec.view, v));
+    if let Some(name) = fallback_view_name(spec.view).filter(|_| !by_widget) {
         title.push_str(&format!("[{name}] "));
     }
     if let Some(badge) = look.badge {
@@ -79,6 +87,20 @@ pub fn draw_pane(
             let para = Paragraph::new(lines).style(Style::new().fg(theme.negative));
             frame.render_widget(para, inner);
         }
+        Ok(value) if by_widget => {
+            let default = HeatmapState::default();
+            let input = ViewInput {
+                name: &spec.result,
+                value,
+                view: spec.view,
+                output: look.output,
+                theme,
+                mode: ColorMode::current(),
+                state: look.cursor.unwrap_or(&default),
+                focused: look.focused,
+            };
+            widget_view::render(&input, inner, frame.buffer_mut());
+        }
         Ok(value) => match body(value, spec.view, inner.width, theme) {
             Body::Lines(lines) => {
                 let para = Paragraph::new(lines)
@@ -95,6 +117,9 @@ pub fn draw_pane(
 
 /// Rows the body of a pane takes at this inner width (a chart fits any height: 0).
 pub fn content_height(value: &Value, view: View, inner_width: u16, theme: &Theme) -> u16 {
+    if widget_view::handles(view, value) {
+        return widget_view::preferred_height(view, value, inner_width);
+    }
     match body(value, view, inner_width, theme) {
         Body::Lines(lines) => lines.len().min(u16::MAX as usize) as u16,
         Body::Chart(..) => 0,
@@ -136,7 +161,7 @@ pub fn body(value: &Value, view: View, width: u16, theme: &Theme) -> Body {
             width,
             token_strip::ChipLook {
                 theme,
-                colour: token_strip::colour_allowed(),
+                mode: ColorMode::current(),
             },
         )),
         (View::Table, Value::Chart { series, .. }) => Body::Lines(points_table(series, theme)),

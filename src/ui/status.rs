@@ -1,7 +1,8 @@
 //! The status bar: the keys that work here (from the keymap), a notice, and the seed.
 
+use super::widgets::view::{self as widget_view, ViewInput};
 use super::wrap::width;
-use crate::app::{App, keymap};
+use crate::app::{App, Focus, keymap};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
@@ -14,6 +15,32 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
         .into_iter()
         .filter_map(|b| b.short.map(|s| (b.keys[0].name(), s)))
         .collect()
+}
+
+/// What the focused heatmap or attention pane's cursor points at, e.g.
+/// `weights[1, 5] = 0.1581 (journey → step)`.
+pub fn cursor_readout(app: &App) -> Option<String> {
+    let Focus::Pane(i) = app.focus else {
+        return None;
+    };
+    let spec = app.lesson()?.meta.panes.get(i)?;
+    if !widget_view::has_cursor(spec.view) {
+        return None;
+    }
+    let output = app.output.as_ref()?.as_ref().ok()?;
+    let value = output.get(&spec.result)?;
+    let default = Default::default();
+    let input = ViewInput {
+        name: &spec.result,
+        value,
+        view: spec.view,
+        output: Some(output),
+        theme: &app.theme,
+        mode: super::widgets::color::ColorMode::current(),
+        state: app.cursors.get(i).unwrap_or(&default),
+        focused: true,
+    };
+    widget_view::readout(&input)
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -41,6 +68,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let help_w: usize = help.iter().map(|(k, w)| width(k) + width(w) + 3).sum();
             let mut spans = vec![Span::raw(" ")];
             let mut used = 1 + help_w;
+            if let Some(readout) = cursor_readout(app) {
+                let text = format!("{readout}  ");
+                used += width(&text);
+                spans.push(Span::styled(
+                    text,
+                    Style::new().fg(theme.fg).add_modifier(Modifier::BOLD),
+                ));
+            }
             let mut shown = Vec::new();
             for (key, what) in rest {
                 let w = width(&key) + 1 + width(what) + 2;

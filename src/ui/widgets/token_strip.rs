@@ -4,7 +4,7 @@
 //! shows as a diagonal.
 //!
 //! Neighbouring chips alternate between two shades derived from the theme. Without colour
-//! (`NO_COLOR`) the shades become reversed and underlined text, and a gap always separates chips,
+//! (`NO_COLOR`, or a 16-colour terminal) the shades become reversed and underlined text, and a gap always separates chips,
 //! so every boundary stays visible. Spaces inside tokens are drawn as `·`, newlines as `↵`.
 //!
 //! What the Tokens view draws, by value:
@@ -17,17 +17,12 @@
 use crate::results::{Tensor, Value};
 use crate::text::tokenizer::visible;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::color::ColorMode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-
-/// Whether chips may be coloured: not when `NO_COLOR` is set to a non-empty value (read once).
-pub fn colour_allowed() -> bool {
-    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ALLOWED.get_or_init(|| std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
-}
 
 /// One token to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,15 +41,16 @@ pub struct Chip {
 #[derive(Clone, Copy, Debug)]
 pub struct ChipLook<'a> {
     pub theme: &'a Theme,
-    /// False under `NO_COLOR`: shades become text attributes.
-    pub colour: bool,
+    /// In [`ColorMode::Shades`] (`NO_COLOR`, 16 colours) the two shades become reversed and
+    /// underlined text; in 256 colours the theme's colours are mapped into the palette.
+    pub mode: ColorMode,
 }
 
 impl ChipLook<'_> {
     /// The style of a chip's text.
     pub fn chip(&self, shade: usize, emphasis: bool) -> Style {
         let theme = self.theme;
-        if !self.colour {
+        if self.mode == ColorMode::Shades {
             let base = if shade.is_multiple_of(2) {
                 Style::new().add_modifier(Modifier::REVERSED)
             } else {
@@ -73,7 +69,10 @@ impl ChipLook<'_> {
         } else {
             second_shade(theme)
         };
-        let style = Style::new().bg(bg).fg(readable_on(bg, theme.fg));
+        let fg = readable_on(bg, theme.fg);
+        let style = Style::new()
+            .bg(self.mode.theme_color(bg))
+            .fg(self.mode.theme_color(fg));
         if emphasis {
             style.add_modifier(Modifier::BOLD)
         } else {
@@ -83,8 +82,8 @@ impl ChipLook<'_> {
 
     /// The style of ids and labels.
     pub fn quiet(&self) -> Style {
-        if self.colour {
-            Style::new().fg(self.theme.muted)
+        if self.mode != ColorMode::Shades {
+            Style::new().fg(self.mode.theme_color(self.theme.muted))
         } else {
             Style::new()
         }
@@ -355,7 +354,7 @@ mod tests {
         let theme = Theme::dark();
         let look = ChipLook {
             theme: &theme,
-            colour: true,
+            mode: ColorMode::TrueColor,
         };
         let lines = token_lines(&tokens(BOOK), 80, look);
         assert_eq!(
@@ -375,7 +374,11 @@ mod tests {
         for colour in [true, false] {
             let look = ChipLook {
                 theme: &theme,
-                colour,
+                mode: if colour {
+                    ColorMode::TrueColor
+                } else {
+                    ColorMode::Shades
+                },
             };
             let lines = token_lines(&tokens(BOOK), 80, look);
             let chips: Vec<Style> = lines[0].spans.iter().step_by(2).map(|s| s.style).collect();
@@ -400,7 +403,7 @@ mod tests {
         let theme = Theme::light();
         let look = ChipLook {
             theme: &theme,
-            colour: true,
+            mode: ColorMode::TrueColor,
         };
         let lines = token_lines(&Value::Tensor(t), 60, look);
         assert_eq!(
@@ -434,7 +437,7 @@ mod tests {
             .draw(|f| {
                 let look = ChipLook {
                     theme: &theme,
-                    colour: true,
+                    mode: ColorMode::TrueColor,
                 };
                 f.render_widget(
                     TokenStrip {
@@ -458,7 +461,7 @@ mod tests {
             .draw(|f| {
                 let look = ChipLook {
                     theme: &theme,
-                    colour: false,
+                    mode: ColorMode::Shades,
                 };
                 f.render_widget(
                     TokenStrip {

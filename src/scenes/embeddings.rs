@@ -1,0 +1,287 @@
+//! Lesson 7, token and position embeddings: a lookup is a one-hot row times the table; learned
+//! positions are added so two copies of one token at different places differ.
+
+use super::book::{TOKENS, labels};
+use super::{Scene, SceneContext, SceneError, params};
+use crate::lessons::ParamValues;
+use crate::results::{SceneOutput, Tensor, Value};
+use crate::ui::widgets::shapes::ShapeTrace;
+use ndarray::{Array2, Axis};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+
+pub struct Embeddings;
+
+/// The token sequences the learner can pick (every word is in the book's six-token vocabulary).
+/// The first repeats tokens on purpose: without positions, the copies would be identical.
+pub const SEQUENCES: [&str; 3] = [
+    "one step with one step",
+    "Your journey starts with one step",
+    "step one step one",
+];
+
+/// ids: (T,) -> one-hot (T, V): row t has a single 1 in column ids[t].
+pub fn one_hot(ids: &[usize], vocab: usize) -> Array2<f32> {
+    let mut m = Array2::zeros((ids.len(), vocab));
+    for (t, &id) in ids.iter().enumerate() {
+        m[[t, id]] = 1.0;
+    }
+    m
+}
+
+/// ids: (T,), table: (V, C) -> (T, C): row t is table row ids[t].
+pub fn lookup(ids: &[usize], table: &Array2<f32>) -> Array2<f32> {
+    table.select(Axis(0), ids)
+}
+
+/// A (rows, cols) table of standard normal values from a seeded stream (as nn.Embedding
+/// initialises its weight).
+fn normal_table(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    Array2::from_shape_simple_fn((rows, cols), || StandardNormal.sample(&mut rng))
+}
+
+fn token_ids(sequence: &str) -> Result<Vec<usize>, SceneError> {
+    sequence
+        .split_whitespace()
+        .map(|w| {
+            TOKENS.iter().position(|t| *t == w).ok_or_else(|| {
+                SceneError(format!(
+                    "`{w}` is not in the vocabulary {}; pick another sequence",
+                    TOKENS.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+fn dims(c: usize) -> Vec<String> {
+    (0..c).map(|i| format!("d{i}")).collect()
+}
+
+impl Scene for Embeddings {
+    fn name(&self) -> &'static str {
+        "embeddings"
+    }
+
+    fn compute(
+        &self,
+        params: &ParamValues,
+        _ctx: &SceneContext,
+    ) -> Result<SceneOutput, SceneError> {
+        let emb_dim = params::int(params, "emb_dim")?;
+        let context = params::int(params, "context_length")?;
+        let seed = params::int(params, "seed")?;
+        let sequence = params::text(params, "sequence")?;
+        if !(1..=64).contains(&emb_dim) {
+            return Err(SceneError(format!(
+                "`emb_dim` must be between 1 and 64, not {emb_dim}"
+            )));
+        }
+        let ids = token_ids(sequence)?;
+        let t = ids.len();
+        if context < 1 || (context as usize) < t {
+            return Err(SceneError(format!(
+                "context length {context} is shorter than the {t} tokens of the sequence; raise it with `x`"
+            )));
+        }
+        let (c, ctx_len, v) = (emb_dim as usize, context as usize, TOKENS.len());
+        let seed = seed as u64;
+        // Two independent streams: the token table and the position table.
+        let tok_table = normal_table(v, c, seed.wrapping_mul(2));
+        let pos_table = normal_table(ctx_len, c, seed.wrapping_mul(2) + 1);
+
+        let tok_emb = lookup(&ids, &tok_table);
+        let hot = one_hot(&ids, v);
+        let product = hot.dot(&tok_table);
+        let positions: Vec<usize> = (0..t).collect();
+        let pos_emb = lookup(&positions, &pos_table);
+        let input = &tok_emb + &pos_emb;
+        let max_diff = (&product - &tok_emb)
+            .iter()
+            .fold(0f32, |m, d| m.max(d.abs()));
+
+        let words: Vec<String> = ids.iter().map(|&i| TOKENS[i].to_string()).collect();
+        let seq_labels: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(p, w)| format!("{w}@{p}"))
+            .collect();
+        let pos_labels: Vec<String> = (0..ctx_len).map(|p| format!("pos {p}")).collect();
+        let per_token = |m: &Array2<f32>| {
+            Value::Tensor(
+                Tensor::from_array(m)
+                    .with_axes(&["token", "dim"])
+                    .with_labels(0, seq_labels.clone())
+                    .with_labels(1, dims(c)),
+            )
+        };
+
+        let mut out = SceneOutput::default();
+        out.push(
+            "token_table",
+            Value::Tensor(
+                Tensor::from_array(&tok_table)
+                    .with_axes(&["vocab", "dim"])
+                    .with_labels(0, labels(&TOKENS))
+                    .with_labels(1, dims(c)),
+            ),
+        );
+        out.push(
+            "position_table",
+            Value::Tensor(
+                Tensor::from_array(&pos_table)
+                    .with_axes(&["position", "dim"])
+                    .with_labels(0, pos_labels)
+                    .with_labels(1, dims(c)),
+            ),
+        );
+        out.push(
+            "ids",
+            Value::Tensor(
+                Tensor::new(vec![t], ids.iter().map(|&i| i as f32).collect())
+                    .with_axes(&["token"])
+                    .with_labels(0, seq_labels.clone()),
+            ),
+        );
+        out.push(
+            "one_hot",
+            Value::Tensor(
+                Tensor::from_array(&hot)
+                    .with_axes(&["token", "vocab"])
+                    .with_labels(0, seq_labels.clone())
+                    .with_labels(1, labels(&TOKENS)),
+            ),
+        );
+        out.push("token_embeddings", per_token(&tok_emb));
+        out.push("one_hot_product", per_token(&product));
+        out.push("position_embeddings", per_token(&pos_emb));
+        out.push("input_embeddings", per_token(&input));
+        out.push(
+            "shapes",
+            Value::Text(
+                ShapeTrace::default()
+                    .push("ids", &[1, t])
+                    .push("token lookup", &[1, t, c])
+                    .push("+ positions", &[1, t, c])
+                    .to_text(),
+            ),
+        );
+        out.push(
+            "lookup_vs_product",
+            Value::Text(lookup_text(&ids, &hot, &tok_table, max_diff)),
+        );
+        out.push(
+            "repeats",
+            Value::Text(repeats_text(&words, &tok_emb, &input)),
+        );
+        Ok(out)
+    }
+}
+
+fn row_text(row: ndarray::ArrayView1<f32>) -> String {
+    let cells: Vec<String> = row.iter().map(|v| format!("{v:.4}")).collect();
+    format!("[{}]", cells.join(", "))
+}
+
+/// The first token's lookup written out as a one-hot product.
+fn lookup_text(ids: &[usize], hot: &Array2<f32>, table: &Array2<f32>, max_diff: f32) -> String {
+    let id = ids[0];
+    let ones: Vec<String> = hot.row(0).iter().map(|v| format!("{v:.0}")).collect();
+    format!(
+        "token 0 is \"{}\", id {id}\n\
+         one-hot row [{}] @ token_table\n\
+         = 1 × row {id} + 0 × every other row\n\
+         = {}\n\
+         lookup: token_table[{id}] = {}\n\
+         max |one_hot @ table − lookup| over all {} tokens = {max_diff}",
+        TOKENS[id],
+        ones.join(", "),
+        row_text(hot.row(0).dot(table).view()),
+        row_text(table.row(id)),
+        ids.len(),
+    )
+}
+
+/// For the first repeated token: its copies before and after adding positions.
+fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> String {
+    let dist =
+        |m: &Array2<f32>, a: usize, b: usize| (&m.row(a) - &m.row(b)).mapv(|d| d * d).sum().sqrt();
+    for a in 0..words.len() {
+        if let Some(b) = (a + 1..words.len()).find(|&b| words[b] == words[a]) {
+            return format!(
+                "\"{w}\" appears at positions {a} and {b}.\n\
+                 token embeddings: {} and {} (distance {:.4})\n\
+                 with positions added: {} and {} (distance {:.4})",
+                row_text(tok.row(a)),
+                row_text(tok.row(b)),
+                dist(tok, a, b),
+                row_text(input.row(a)),
+                row_text(input.row(b)),
+                dist(input, a, b),
+                w = words[a],
+            );
+        }
+    }
+    "No token repeats in this sequence; pick one with a repeat (key w) to compare copies.".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::ParamValue;
+
+    fn params(seq: &str, ctx: i64) -> ParamValues {
+        let mut p = ParamValues::new();
+        p.insert("emb_dim".into(), ParamValue::Int(3));
+        p.insert("context_length".into(), ParamValue::Int(ctx));
+        p.insert("seed".into(), ParamValue::Int(123));
+        p.insert("sequence".into(), ParamValue::Text(seq.into()));
+        p
+    }
+
+    fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
+        match out.get(name) {
+            Some(Value::Tensor(t)) => t,
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_hot_product_equals_lookup_and_positions_separate_copies() {
+        let out = Embeddings
+            .compute(&params(SEQUENCES[0], 6), &SceneContext::default())
+            .unwrap();
+        assert_eq!(
+            tensor(&out, "one_hot_product").data,
+            tensor(&out, "token_embeddings").data
+        );
+        let tok = tensor(&out, "token_embeddings");
+        let inp = tensor(&out, "input_embeddings");
+        assert_eq!(tok.shape, vec![5, 3]);
+        // "one" at 0 and 3: identical token rows, different input rows.
+        assert_eq!(tok.data[0..3], tok.data[9..12]);
+        assert_ne!(inp.data[0..3], inp.data[9..12]);
+        let pos = tensor(&out, "position_table");
+        assert_eq!(pos.shape, vec![6, 3]);
+        for i in 0..15 {
+            let p = i / 3;
+            assert_eq!(inp.data[i], tok.data[i] + pos.data[p * 3 + i % 3]);
+        }
+    }
+
+    #[test]
+    fn seeded_and_validated() {
+        let a = Embeddings
+            .compute(&params(SEQUENCES[1], 8), &SceneContext::default())
+            .unwrap();
+        let b = Embeddings
+            .compute(&params(SEQUENCES[1], 8), &SceneContext::default())
+            .unwrap();
+        assert_eq!(a, b);
+        let err = Embeddings
+            .compute(&params(SEQUENCES[1], 4), &SceneContext::default())
+            .unwrap_err();
+        assert!(err.0.contains("shorter than the 6 tokens"), "{err}");
+    }
+}
