@@ -40,11 +40,21 @@ pub fn load_lessons(dir: Option<&Path>) -> anyhow::Result<Vec<LoadResult>> {
 
 fn list(dir: Option<&Path>) -> anyhow::Result<()> {
     let mut broken = 0;
-    for result in load_lessons(dir)? {
+    let results = load_lessons(dir)?;
+    let id_width = results
+        .iter()
+        .flatten()
+        .map(|l| l.meta.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for result in results {
         match result {
             Ok(lesson) => {
                 let m = &lesson.meta;
-                println!("{:<14} {:>3}  {}  ({})", m.id, m.order, m.title, m.part);
+                println!(
+                    "{:<id_width$} {:>3}  {}  ({})",
+                    m.id, m.order, m.title, m.part
+                );
             }
             Err(errors) => {
                 broken += 1;

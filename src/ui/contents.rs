@@ -124,8 +124,9 @@ fn row_line(app: &App, row: &Row, width: u16) -> Line<'static> {
                         if done { "✓ " } else { "  " },
                         Style::new().fg(theme.positive),
                     ));
+                    // The curriculum's number, so "lesson 7" means the same here and in the syllabus.
                     spans.push(Span::styled(
-                        format!("{:>2}. ", i + 1),
+                        format!("{:>2}. ", lesson.meta.order),
                         Style::new().fg(theme.muted),
                     ));
                     spans.push(Span::styled(
@@ -138,11 +139,7 @@ fn row_line(app: &App, row: &Row, width: u16) -> Line<'static> {
                     ));
                 }
                 Err(errors) => {
-                    spans.push(Span::styled("✗ ", Style::new().fg(theme.negative)));
-                    spans.push(Span::styled(
-                        format!("{:>2}. ", i + 1),
-                        Style::new().fg(theme.muted),
-                    ));
+                    spans.push(Span::styled("✗     ", Style::new().fg(theme.negative)));
                     let mut text = errors.first().map_or(String::new(), |e| e.to_string());
                     if errors.len() > 1 {
                         text.push_str(&format!(" (and {} more)", errors.len() - 1));
