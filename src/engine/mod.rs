@@ -1,1 +1,2 @@
 //! The model engine: pure functions over ndarray, no terminal code.
+pub mod checkpoint;
