@@ -204,8 +204,11 @@ fn save_then_load_gives_identical_parameters() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
 }
 
+/// Named tensors, as `checkpoint::write_f32_tensors` takes them.
+type Named = Vec<(String, ArrayD<f32>)>;
+
 /// The fixture's tensors and config, for writing altered copies.
-fn fixture_tensors(name: &str) -> (Vec<(String, ArrayD<f32>)>, HashMap<String, String>) {
+fn fixture_tensors(name: &str) -> (Named, HashMap<String, String>) {
     let file = TensorFile::read(&fixture(name, "model.safetensors")).unwrap();
     let tensors = file
         .names()
