@@ -17,9 +17,13 @@ For every configuration in CONFIGS it writes, under tests/fixtures/<name>/:
   expected.safetensors  `logits` [B, T, vocab], `loss` (scalar, mean cross-entropy) and
                         `grad.<parameter name>` for every parameter, all F32, computed in eval
                         mode (no dropout)
-  trace.safetensors     named intermediates of the forward pass (embedding sum, each block's
-                        LayerNorm outputs, attention weights, context, FFN hidden, residual
-                        stream, final norm), for finding which op differs when parity fails
+  trace.safetensors     named intermediates of the forward pass, under the engine's paths
+                        (`drop_emb.out`, `trf_blocks.N.norm1.out`, `...att.scores` (raw
+                        q·k, before mask and scaling), `...att.weights` [B, H, T, T],
+                        `...att.context`, `...att.out`, `...shortcut1.out`, `...norm2.out`,
+                        `...ff.hidden` (before GELU), `...ff.gelu`, `...ff.out`,
+                        `trf_blocks.N.out`, `final_norm.out`), to find which op differs
+                        when parity fails
 
 The numbers are computed in float32, as a learner's PyTorch run would compute them, and the
 same model is re-run in float64 as a self-check: the script refuses to write fixtures whose
@@ -109,9 +113,13 @@ class FeedForward(nn.Module):
         self.layers = nn.Sequential(nn.Linear(dim, 4 * dim), GeluTanh(), nn.Linear(4 * dim, dim))
 
     def forward(self, x, trace, prefix):
-        hidden = self.layers[1](self.layers[0](x))
+        hidden = self.layers[0](x)
+        activated = self.layers[1](hidden)
+        out = self.layers[2](activated)
         trace.put(prefix + ".hidden", hidden)
-        return self.layers[2](hidden)
+        trace.put(prefix + ".gelu", activated)
+        trace.put(prefix + ".out", out)
+        return out
 
 
 class CausalMultiHeadAttention(nn.Module):
@@ -146,8 +154,10 @@ class CausalMultiHeadAttention(nn.Module):
         trace.put(prefix + ".weights", weights)
         weights = self.dropout(weights)
         context = (weights @ v).transpose(1, 2).contiguous().view(b, t, dim)
+        out = self.out_proj(context)
         trace.put(prefix + ".context", context)
-        return self.out_proj(context)
+        trace.put(prefix + ".out", out)
+        return out
 
 
 class TransformerBlock(nn.Module):
@@ -163,12 +173,12 @@ class TransformerBlock(nn.Module):
 
     def forward(self, x, trace, prefix):
         normed = self.norm1(x)
-        trace.put(prefix + ".norm1", normed)
+        trace.put(prefix + ".norm1.out", normed)
         attended = self.att(normed, trace, prefix + ".att")
         x = x + self.drop_shortcut(attended)
-        trace.put(prefix + ".after_att", x)
+        trace.put(prefix + ".shortcut1.out", x)
         normed = self.norm2(x)
-        trace.put(prefix + ".norm2", normed)
+        trace.put(prefix + ".norm2.out", normed)
         x = x + self.drop_shortcut(self.ff(normed, trace, prefix + ".ff"))
         trace.put(prefix + ".out", x)
         return x
@@ -188,12 +198,12 @@ class GPTModel(nn.Module):
         trace = trace or Trace(False)
         positions = torch.arange(ids.shape[1], device=ids.device)
         x = self.tok_emb(ids) + self.pos_emb(positions)
-        trace.put("embeddings", x)
         x = self.drop_emb(x)
+        trace.put("drop_emb.out", x)
         for i, block in enumerate(self.trf_blocks):
             x = block(x, trace, f"trf_blocks.{i}")
         x = self.final_norm(x)
-        trace.put("final_norm", x)
+        trace.put("final_norm.out", x)
         return self.out_head(x)
 
 

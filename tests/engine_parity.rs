@@ -142,6 +142,71 @@ fn parity_with_qkv_bias() {
     check_fixture("gpt_qkvbias");
 }
 
+/// Every intermediate PyTorch traced, against the engine's tensor at the same path: when the
+/// end results differ, the first failing path here names the op to look at.
+fn check_trace(name: &str) {
+    let model = checkpoint::load(&fixture(name, "model.safetensors")).unwrap();
+    let input = TensorFile::read(&fixture(name, "input.safetensors")).unwrap();
+    let trace = TensorFile::read(&fixture(name, "trace.safetensors")).unwrap();
+    let pass = model
+        .forward(ids(&input, "input_ids").view(), Mode::Eval)
+        .unwrap();
+    let mut worst = Worst::default();
+    let mut checked = 0;
+    // The trace is sorted by name; order it by layer so the earliest difference fails first.
+    let mut paths = trace.names();
+    paths.sort_by_key(|p| trace_order(p));
+    for path in paths {
+        // PyTorch's raw scores (before scaling and masking) have no single engine counterpart.
+        if path.ends_with(".att.scores") {
+            continue;
+        }
+        let actual = pass
+            .get(&path)
+            .unwrap_or_else(|| panic!("the engine keeps no `{path}`"));
+        worst.check(&path, actual, expected_tensor(&trace, &path).view());
+        checked += 1;
+    }
+    assert!(checked > 10, "{name}: only {checked} intermediates checked");
+    eprintln!(
+        "{name} trace: {checked} intermediates, worst abs error {:.3e} ({})",
+        worst.abs.0, worst.abs.1
+    );
+}
+
+/// Sort key putting embeddings first, then blocks in order, then the final norm.
+fn trace_order(path: &str) -> (usize, usize) {
+    const STEPS: [&str; 10] = [
+        "norm1.out",
+        "att.weights",
+        "att.context",
+        "att.out",
+        "shortcut1.out",
+        "norm2.out",
+        "ff.hidden",
+        "ff.gelu",
+        "ff.out",
+        "out",
+    ];
+    if path.starts_with("drop_emb") {
+        return (0, 0);
+    }
+    let Some(rest) = path.strip_prefix("trf_blocks.") else {
+        return (usize::MAX, 0);
+    };
+    let (layer, step) = rest.split_once('.').unwrap_or((rest, ""));
+    let layer: usize = layer.parse().unwrap_or(usize::MAX - 1);
+    let step = STEPS.iter().position(|s| *s == step).unwrap_or(STEPS.len());
+    (layer + 1, step)
+}
+
+#[test]
+fn intermediates_match_the_pytorch_trace() {
+    for name in FIXTURES {
+        check_trace(name);
+    }
+}
+
 #[test]
 fn loading_skips_the_mask_buffers_and_keeps_every_parameter_exact() {
     for name in FIXTURES {

@@ -71,7 +71,7 @@ fn eval(checkpoint_path: &Path, input_path: &Path, output_path: &Path) -> anyhow
         Some(targets) => {
             let (loss, grads, pass) =
                 model.loss_and_grads(input_ids.view(), targets.view(), Mode::Eval)?;
-            results.push(("logits".to_string(), pass.logits().clone().into_dyn()));
+            results.push(("logits".to_string(), pass.logits().to_owned().into_dyn()));
             results.push(("loss".to_string(), arr0(loss).into_dyn()));
             let named = grads.named();
             let count = named.len();
@@ -84,7 +84,7 @@ fn eval(checkpoint_path: &Path, input_path: &Path, output_path: &Path) -> anyhow
         }
         None => {
             let pass = model.forward(input_ids.view(), Mode::Eval)?;
-            results.push(("logits".to_string(), pass.logits().clone().into_dyn()));
+            results.push(("logits".to_string(), pass.logits().to_owned().into_dyn()));
             "no target_ids, so no loss or gradients".to_string()
         }
     };
