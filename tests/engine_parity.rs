@@ -328,6 +328,29 @@ fn a_missing_parameter_is_named() {
 }
 
 #[test]
+fn a_missing_parameter_gets_a_hint_when_the_file_suggests_why() {
+    // Saved from a wrapper such as torch.compile: every name carries a prefix.
+    let (tensors, metadata) = fixture_tensors("gpt_nobias");
+    let prefixed: Named = tensors
+        .iter()
+        .map(|(n, v)| (format!("_orig_mod.{n}"), v.clone()))
+        .collect();
+    let message = load_altered(&prefixed, Some(metadata.clone())).to_string();
+    assert!(
+        message.contains("without the `_orig_mod.` prefix"),
+        "{message}"
+    );
+
+    // A head tied to the token embedding, dropped by safetensors' save_model.
+    let untied: Named = tensors
+        .into_iter()
+        .filter(|(n, _)| n != "out_head.weight")
+        .collect();
+    let message = load_altered(&untied, Some(metadata)).to_string();
+    assert!(message.contains("tied to tok_emb.weight"), "{message}");
+}
+
+#[test]
 fn a_misshaped_parameter_names_both_shapes() {
     let (mut tensors, metadata) = fixture_tensors("gpt_nobias");
     for (name, value) in &mut tensors {

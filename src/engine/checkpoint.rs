@@ -29,20 +29,20 @@ pub const CONFIG_KEY: &str = "config";
 /// Everything that can go wrong reading or writing a checkpoint or a tensor file.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckpointError {
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {cause}", .path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}: {cause}", .path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{} is not a valid safetensors file ({source})", .path.display())]
+    #[error("{} is not a valid safetensors file ({cause}); save tensors with safetensors.torch.save_file, not torch.save", .path.display())]
     Format {
         path: PathBuf,
-        source: safetensors::SafeTensorError,
+        cause: safetensors::SafeTensorError,
     },
     #[error("{} has no `config` metadata; save it with metadata={{\"config\": json.dumps(cfg)}} holding the model's configuration", .path.display())]
     MissingConfig { path: PathBuf },
@@ -59,7 +59,7 @@ pub enum CheckpointError {
     MissingTensor {
         path: PathBuf,
         name: String,
-        hint: &'static str,
+        hint: String,
     },
     #[error("parameter `{name}` in {} has shape {found:?} but the configuration needs {expected:?}", .path.display())]
     ParameterShape {
@@ -74,8 +74,8 @@ pub enum CheckpointError {
         count: usize,
         names: String,
     },
-    #[error("cannot build the model of {}: {source}", .path.display())]
-    Model { path: PathBuf, source: EngineError },
+    #[error("cannot build the model of {}: {cause}", .path.display())]
+    Model { path: PathBuf, cause: EngineError },
 }
 
 /// Loads a checkpoint into a new model.
@@ -88,19 +88,20 @@ pub enum CheckpointError {
 pub fn load(path: &Path) -> Result<Gpt, CheckpointError> {
     let file = TensorFile::read(path)?;
     let config = file.config()?;
-    let mut model = Gpt::new(config, 0).map_err(|source| CheckpointError::Model {
+    let mut model = Gpt::new(config, 0).map_err(|cause| CheckpointError::Model {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
 
+    let names = file.names();
     let mut expected = BTreeSet::new();
     for (name, value) in model.named_parameters() {
         let stored = file
             .float(&name)?
             .ok_or_else(|| CheckpointError::MissingTensor {
                 path: path.to_path_buf(),
+                hint: missing_hint(&name, &names),
                 name: name.clone(),
-                hint: " (a parameter of the model its config describes)",
             })?;
         if stored.shape() != value.shape() {
             return Err(CheckpointError::ParameterShape {
@@ -112,15 +113,14 @@ pub fn load(path: &Path) -> Result<Gpt, CheckpointError> {
         }
         model
             .set_parameter(&name, stored.view())
-            .map_err(|source| CheckpointError::Model {
+            .map_err(|cause| CheckpointError::Model {
                 path: path.to_path_buf(),
-                source,
+                cause,
             })?;
         expected.insert(name);
     }
 
-    let unknown: Vec<String> = file
-        .names()
+    let unknown: Vec<String> = names
         .into_iter()
         .filter(|name| !expected.contains(name) && !is_mask_buffer(name))
         .collect();
@@ -141,10 +141,25 @@ pub fn load(path: &Path) -> Result<Gpt, CheckpointError> {
 pub fn save(model: &Gpt, path: &Path) -> Result<(), CheckpointError> {
     let config = serde_json::to_string(model.config()).map_err(|err| CheckpointError::Write {
         path: path.to_path_buf(),
-        source: std::io::Error::other(err),
+        cause: std::io::Error::other(err),
     })?;
     let metadata = HashMap::from([(CONFIG_KEY.to_string(), config)]);
     write_f32_tensors(path, &model.named_parameters(), Some(metadata))
+}
+
+/// Why a parameter may be missing, judged from the names the file does have.
+fn missing_hint(name: &str, names: &[String]) -> String {
+    let suffix = format!(".{name}");
+    if let Some(prefixed) = names.iter().find(|n| n.ends_with(&suffix)) {
+        let prefix = &prefixed[..prefixed.len() - name.len()];
+        return format!(
+            " but has `{prefixed}`; re-save the state_dict without the `{prefix}` prefix (it comes from a wrapped or compiled model)"
+        );
+    }
+    if name == "out_head.weight" && names.iter().any(|n| n == "tok_emb.weight") {
+        return "; the output head was probably tied to tok_emb.weight and dropped when saving: save an untied copy of it as out_head.weight".to_string();
+    }
+    ", which the model its config describes needs".to_string()
 }
 
 /// True for the causal-mask buffer the book's attention registers, `trf_blocks.<i>.att.mask`.
@@ -187,14 +202,14 @@ impl fmt::Debug for TensorFile {
 impl TensorFile {
     /// Reads and validates a safetensors file.
     pub fn read(path: &Path) -> Result<Self, CheckpointError> {
-        let bytes = fs::read(path).map_err(|source| CheckpointError::Read {
+        let bytes = fs::read(path).map_err(|cause| CheckpointError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let (header_len, header) =
-            SafeTensors::read_metadata(&bytes).map_err(|source| CheckpointError::Format {
+            SafeTensors::read_metadata(&bytes).map_err(|cause| CheckpointError::Format {
                 path: path.to_path_buf(),
-                source,
+                cause,
             })?;
         Ok(Self {
             path: path.to_path_buf(),
@@ -305,7 +320,7 @@ impl TensorFile {
         // The header was validated, so the element count always matches; stay graceful anyway.
         ArrayD::from_shape_vec(IxDyn(&info.shape), values).map_err(|_| CheckpointError::Format {
             path: self.path.clone(),
-            source: safetensors::SafeTensorError::InvalidOffset(name.to_string()),
+            cause: safetensors::SafeTensorError::InvalidOffset(name.to_string()),
         })
     }
 
@@ -377,10 +392,10 @@ pub fn write_f32_tensors(
         })
         .collect();
     let bytes =
-        safetensors::serialize(views.iter().map(|(n, v)| (*n, v)), metadata).map_err(|source| {
+        safetensors::serialize(views.iter().map(|(n, v)| (*n, v)), metadata).map_err(|cause| {
             CheckpointError::Format {
                 path: path.to_path_buf(),
-                source,
+                cause,
             }
         })?;
     write_atomic(path, &bytes)
@@ -388,9 +403,9 @@ pub fn write_f32_tensors(
 
 /// Writes `bytes` to a temporary file in the destination's folder, then renames it into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
-    let write_error = |source| CheckpointError::Write {
+    let write_error = |cause| CheckpointError::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -410,9 +425,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
         file.sync_all()?;
         fs::rename(&temp_path, path)
     })();
-    if let Err(source) = result {
+    if let Err(cause) = result {
         let _ = fs::remove_file(&temp_path);
-        return Err(write_error(source));
+        return Err(write_error(cause));
     }
     Ok(())
 }
