@@ -36,6 +36,13 @@ Rerun (from the repository root, with PyTorch from PyPI):
     ~/.venvs/torch/bin/python scripts/parity_fixtures.py --out DIR  # somewhere else
 
 The output is deterministic for a given PyTorch version (seeded generators, one thread).
+
+The other direction, a checkpoint the lab saved, loads into this PyTorch model with
+
+    ~/.venvs/torch/bin/python scripts/parity_fixtures.py --check-lab-checkpoint M.safetensors
+
+which builds the model from the file's `config` metadata, loads every parameter (only the mask
+buffers, which the lab does not store, may be absent) and prints the logits of a short input.
 """
 
 import argparse
@@ -281,13 +288,41 @@ def make_fixture(name, spec, out_dir):
           f"float32 vs float64 worst gap {gaps[worst]:.2e} ({worst})")
 
 
+def check_lab_checkpoint(path):
+    """Loads a checkpoint written by `checkpoint::save` into the PyTorch model."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    with safe_open(path, framework="pt") as handle:
+        metadata = handle.metadata() or {}
+    if "config" not in metadata:
+        sys.exit(f"{path} has no `config` metadata")
+    cfg = json.loads(metadata["config"])
+    model = GPTModel(cfg)
+    result = model.load_state_dict(load_file(path), strict=False)
+    not_masks = [k for k in result.missing_keys if not k.endswith(".att.mask")]
+    if not_masks or result.unexpected_keys:
+        sys.exit(f"{path}: missing {not_masks}, unexpected {result.unexpected_keys}")
+    model.eval()
+    ids = torch.arange(min(4, cfg["context_length"])).remainder(cfg["vocab_size"]).unsqueeze(0)
+    with torch.no_grad():
+        logits = model(ids)
+    print(f"{path}: loaded {sum(p.numel() for p in model.parameters())} parameters, config {cfg}")
+    print(f"logits of ids {ids.tolist()[0]}, last position, first 5: {logits[0, -1, :5].tolist()}")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description="Write the engine's PyTorch parity fixtures.")
     parser.add_argument("--out", default=os.path.join(here, "..", "tests", "fixtures"),
                         help="folder to write one subfolder per configuration into")
+    parser.add_argument("--check-lab-checkpoint", metavar="PATH",
+                        help="instead of writing fixtures, load a checkpoint the lab saved")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.check_lab_checkpoint:
+        check_lab_checkpoint(args.check_lab_checkpoint)
+        return
     for name, spec in CONFIGS.items():
         make_fixture(name, spec, args.out)
 
