@@ -80,8 +80,10 @@ impl Worst {
     }
 }
 
-fn check_fixture(name: &str) {
-    let model = checkpoint::load(&fixture(name, "model.safetensors")).unwrap();
+/// Checks one fixture with the engine running on `threads` threads.
+fn check_fixture(name: &str, threads: usize) {
+    let mut model = checkpoint::load(&fixture(name, "model.safetensors")).unwrap();
+    model.set_threads(threads).unwrap();
     let input = TensorFile::read(&fixture(name, "input.safetensors")).unwrap();
     let expected = TensorFile::read(&fixture(name, "expected.safetensors")).unwrap();
     let (inputs, targets) = (ids(&input, "input_ids"), ids(&input, "target_ids"));
@@ -127,29 +129,33 @@ fn check_fixture(name: &str) {
         params.len(),
         "fixture has every gradient"
     );
+    let mut grads_worst = Worst::default();
     for param in &expected_grads {
         let actual = grads
             .get(param)
             .unwrap_or_else(|| panic!("engine has no gradient for `{param}`"));
         let want = expected_tensor(&expected, &format!("grad.{param}"));
-        worst.check(&format!("grad.{param}"), actual.view(), want.view());
+        grads_worst.check(&format!("grad.{param}"), actual.view(), want.view());
     }
 
     eprintln!(
-        "{name}: logits, loss and {} gradients: {}",
+        "{name} ({threads} thread(s)): logits and loss: {}; {} gradients: {}",
+        worst.report(),
         expected_grads.len(),
-        worst.report()
+        grads_worst.report()
     );
 }
 
 #[test]
 fn parity_without_qkv_bias() {
-    check_fixture("gpt_nobias");
+    check_fixture("gpt_nobias", 1);
+    check_fixture("gpt_nobias", 2);
 }
 
 #[test]
 fn parity_with_qkv_bias() {
-    check_fixture("gpt_qkvbias");
+    check_fixture("gpt_qkvbias", 1);
+    check_fixture("gpt_qkvbias", 2);
 }
 
 /// Every intermediate PyTorch traced, against the engine's tensor at the same path: when the
