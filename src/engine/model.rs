@@ -70,6 +70,21 @@ impl GptConfig {
         Ok(())
     }
 
+    /// The number of parameters a model of this configuration has, without building it
+    /// (untied output head, as the book's GPTModel).
+    pub fn num_parameters(&self) -> usize {
+        let (v, c) = (self.vocab_size, self.emb_dim);
+        let qkv = 3 * (c * c + if self.qkv_bias { c } else { 0 });
+        let attention = qkv + c * c + c;
+        let feed_forward = (c * 4 * c + 4 * c) + (4 * c * c + c);
+        let norms = 2 * 2 * c;
+        v * c
+            + self.context_length * c
+            + self.n_layers * (attention + feed_forward + norms)
+            + 2 * c
+            + v * c
+    }
+
     /// head_dim = emb_dim / n_heads
     pub fn head_dim(&self) -> usize {
         self.emb_dim / self.n_heads
