@@ -37,8 +37,11 @@ pub fn exp(x: f32) -> f32 {
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
-    let xc = x.clamp(-87.3, 88.37);
-    let n = (xc * LOG2E + ROUND) - ROUND;
+    let xc = x.max(-87.3).min(88.37);
+    // t's low mantissa bits hold round(xc·log2 e) as an integer
+    let t = xc * LOG2E + ROUND;
+    let n = t - ROUND;
+    let n_int = t.to_bits() as i32 - ROUND.to_bits() as i32;
     let r = xc - n * LN2_HI - n * LN2_LO;
     // Cephes' minimax polynomial for e^r - 1 - r on [-ln2/2, ln2/2]
     let mut p = 1.987_569_1e-4f32;
@@ -48,7 +51,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 5.000_000_1e-1;
     let e = p * r * r + r + 1.0;
-    let pow2 = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    let pow2 = f32::from_bits(((n_int + 127) as u32) << 23);
     if x < -87.3 { 0.0 } else { e * pow2 }
 }
 
@@ -117,18 +120,20 @@ multiversion! {
 multiversion! {
     /// x[i] = exp((x[i] - shift) · scale); returns Σ x[i] in a fixed order.
     fn exp_shifted_sum(x: &mut [f32], shift: f32, scale: f32) -> f32 {
+        for v in x.iter_mut() {
+            *v = exp((*v - shift) * scale);
+        }
         let mut acc = [0.0f32; LANES];
-        let mut chunks = x.chunks_exact_mut(LANES);
-        for c in &mut chunks {
+        let chunks = x.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for c in chunks {
             for i in 0..LANES {
-                c[i] = exp((c[i] - shift) * scale);
                 acc[i] += c[i];
             }
         }
         let mut sum = combine(acc);
-        for v in chunks.into_remainder() {
-            *v = exp((*v - shift) * scale);
-            sum += *v;
+        for &v in tail {
+            sum += v;
         }
         sum
     }
