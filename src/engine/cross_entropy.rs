@@ -1,22 +1,16 @@
 //! Cross-entropy of logits against target ids, averaged over every position, fused with softmax.
 
 use super::error::{EngineError, check_shape};
+use super::fastmath;
 use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
 
 /// Softmax of one row of logits in place, returning -log p[target].
 #[inline]
 fn softmax_nll_row(row: &mut [f32], target: usize) -> f32 {
-    let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let max = fastmath::max(row);
     let target_logit = row[target];
-    let mut sum = 0.0f32;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
-    }
-    let inv = 1.0 / sum;
-    for v in row.iter_mut() {
-        *v *= inv;
-    }
+    let sum = fastmath::exp_shifted_sum(row, max, 1.0);
+    fastmath::scale(row, 1.0 / sum);
     sum.ln() - (target_logit - max)
 }
 

@@ -1,9 +1,19 @@
 //! The feed-forward network of a block: Linear(C → 4C), GELU, Linear(4C → C).
 
 use super::error::{EngineError, check_shape};
-use super::gelu::{gelu, gelu_grad};
+use super::fastmath::{gelu_backward_slice, gelu_slice};
 use super::linear::{Linear, linear_backward_into, linear_forward_into};
-use ndarray::{Array2, ArrayView2, Zip};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
+use rayon::prelude::*;
+
+/// Applies `f(x_rows, y_rows)` to matching blocks of rows of x and y across the rayon pool.
+fn par_rows(x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, f: fn(&[f32], &mut [f32])) {
+    let rows = 64;
+    let parts: Vec<_> = x.axis_chunks_iter(Axis(0), rows).zip(y.axis_chunks_iter_mut(Axis(0), rows)).collect();
+    parts.into_par_iter().for_each(|(x, mut y)| {
+        f(x.as_slice().expect("standard layout"), y.as_slice_mut().expect("standard layout"))
+    });
+}
 
 /// Feed-forward parameters (or their gradients), named as the book's `ff.layers.0` and `ff.layers.2`.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,9 +62,7 @@ pub fn feed_forward_forward(
         hidden.view_mut(),
     );
     let mut act = Array2::zeros((n, h));
-    Zip::from(&mut act)
-        .and(&hidden)
-        .par_for_each(|y, &x| *y = gelu(x));
+    par_rows(hidden.view(), act.view_mut(), gelu_slice);
     let mut out = Array2::zeros((n, c));
     linear_forward_into(
         act.view(),
@@ -89,9 +97,7 @@ pub fn feed_forward_backward(
         grads.layer2.weight.view_mut(),
         grads.layer2.bias.as_mut().map(|b| b.view_mut()),
     );
-    Zip::from(&mut dact)
-        .and(&acts.hidden)
-        .par_for_each(|d, &x| *d *= gelu_grad(x));
+    par_rows(acts.hidden.view(), dact.view_mut(), gelu_backward_slice);
     let mut dx = Array2::zeros((n, c));
     linear_backward_into(
         dact.view(),

@@ -2,24 +2,7 @@
 
 use ndarray::{ArrayD, ArrayViewD, Zip};
 
-const SQRT_2_OVER_PI: f32 = 0.797_884_6;
-const CUBIC: f32 = 0.044_715;
-
-/// GELU of one number.
-#[inline]
-pub fn gelu(x: f32) -> f32 {
-    let u = SQRT_2_OVER_PI * (x + CUBIC * x * x * x);
-    0.5 * x * (1.0 + u.tanh())
-}
-
-/// d gelu(x) / dx.
-#[inline]
-pub fn gelu_grad(x: f32) -> f32 {
-    let u = SQRT_2_OVER_PI * (x + CUBIC * x * x * x);
-    let t = u.tanh();
-    let du = SQRT_2_OVER_PI * (1.0 + 3.0 * CUBIC * x * x);
-    0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
-}
+pub use super::fastmath::{gelu, gelu_grad};
 
 /// x: any shape -> same shape
 pub fn gelu_forward(x: ArrayViewD<f32>) -> ArrayD<f32> {

@@ -1,6 +1,7 @@
 //! Softmax over the last axis, with the maximum subtracted first for numerical safety.
 
 use super::error::{EngineError, check_shape};
+use super::fastmath;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 
 /// Softmax of one row in place: `row[j] = exp(scale·(row[j] - max)) / Σ`, over the first `len`
@@ -9,25 +10,16 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 pub fn softmax_row_in_place(row: &mut [f32], len: usize, scale: f32) {
     let (live, masked) = row.split_at_mut(len);
     masked.fill(0.0);
-    let max = live.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let mut sum = 0.0f32;
-    for v in live.iter_mut() {
-        *v = ((*v - max) * scale).exp();
-        sum += *v;
-    }
-    let inv = 1.0 / sum;
-    for v in live.iter_mut() {
-        *v *= inv;
-    }
+    let max = fastmath::max(live);
+    let sum = fastmath::exp_shifted_sum(live, max, scale);
+    fastmath::scale(live, 1.0 / sum);
 }
 
 /// Backward of softmax for one row: `dx[j] = y[j]·(dy[j] - Σ_k y[k]·dy[k])`, written over dy.
 #[inline]
 pub fn softmax_row_backward_in_place(y: &[f32], dy: &mut [f32]) {
-    let dot: f32 = y.iter().zip(dy.iter()).map(|(&y, &d)| y * d).sum();
-    for (d, &y) in dy.iter_mut().zip(y) {
-        *d = y * (*d - dot);
-    }
+    let dot = fastmath::dot(y, dy);
+    fastmath::softmax_backward_tail(y, dy, dot, 1.0);
 }
 
 /// x: (n) -> (n) probabilities summing to 1
