@@ -484,3 +484,53 @@ fn gpt_gradients_match_finite_differences_for_every_parameter() {
         }
     }
 }
+
+#[test]
+fn long_causal_head_backward_matches_finite_differences() {
+    // T = 70 spans three causal row blocks, so the blocked products are checked too
+    let opts = AttentionOptions {
+        causal: true,
+        scaled: true,
+        dropout: Some((0.1, 8)),
+    };
+    let x = rand_array((70, 3), 90);
+    let (wq, wk, wv) = (
+        rand_array((3, 2), 91),
+        rand_array((3, 2), 92),
+        rand_array((3, 2), 93),
+    );
+    let r = rand_array((70, 2), 94);
+    let loss = |x: &Array2<f32>| {
+        let a =
+            single_head_attention_forward(x.view(), wq.view(), wk.view(), wv.view(), opts).unwrap();
+        dot(&a.context, &r)
+    };
+    let acts =
+        single_head_attention_forward(x.view(), wq.view(), wk.view(), wv.view(), opts).unwrap();
+    let g = single_head_attention_backward(
+        r.view(),
+        x.view(),
+        wq.view(),
+        wk.view(),
+        wv.view(),
+        &acts,
+        opts,
+    )
+    .unwrap();
+    assert_grad("dx", &g.dx, &numeric(&x, &loss));
+}
+
+#[test]
+fn skipping_the_masked_triangle_changes_nothing() {
+    let (b, t, c, h) = (2, 70, 8, 2);
+    let x = rand_array((b, t, c), 95);
+    let att = random_attention(c, false, 96);
+    let full = multi_head_attention_forward(x.view(), &att, h, None, true).unwrap();
+    let lean = multi_head_attention_forward(x.view(), &att, h, None, false).unwrap();
+    for (a, b) in full.out.iter().zip(lean.out.iter()) {
+        assert!((a - b).abs() < 1e-5);
+    }
+    for (a, b) in full.weights.iter().zip(lean.weights.iter()) {
+        assert!((a - b).abs() < 1e-6);
+    }
+}

@@ -6,9 +6,10 @@
 
 use super::dropout::fill_keep_mask;
 use super::error::{EngineError, check_drop_rate, check_shape};
+use super::fastmath;
 use super::gemm::{gemm, gemm_serial};
 use super::linear::{Linear, linear_backward_into, linear_forward_into};
-use super::softmax::{softmax_row_backward_in_place, softmax_row_in_place};
+use super::softmax::softmax_row_in_place;
 use ndarray::{Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayViewMut2, s};
 use rayon::prelude::*;
 
@@ -31,8 +32,21 @@ pub struct HeadOut<'a> {
     pub context: ArrayViewMut2<'a, f32>,
 }
 
+/// Rows per block of the causal products: block r only needs the first r_end keys.
+const CAUSAL_BLOCK: usize = 32;
+
+/// The row blocks [r0, r1) of a head, and how many keys each sees: all of them unless causal.
+fn row_blocks(t: usize, causal: bool) -> impl Iterator<Item = (usize, usize, usize)> {
+    let block = if causal { CAUSAL_BLOCK } else { t.max(1) };
+    (0..t).step_by(block).map(move |r0| {
+        let r1 = (r0 + block).min(t);
+        (r0, r1, if causal { r1 } else { t })
+    })
+}
+
 /// q, k, v: (T, d_head) -> scores, masked scores, weights, dropout mask, dropped weights (T, T) and
 /// context (T, d_head), into `out`. `scale` multiplies scores inside the softmax (1/√d_head).
+/// When causal and the raw scores are not asked for, products skip the masked upper triangle.
 pub fn head_forward(
     q: ArrayView2<f32>,
     k: ArrayView2<f32>,
@@ -44,13 +58,19 @@ pub fn head_forward(
 ) {
     let t = q.nrows();
     let weights = out.weights;
-    gemm_serial(
-        1.0,
-        q,
-        k.t(),
-        0.0,
-        ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer"),
-    );
+    {
+        let mut w = ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer");
+        let skip_upper = causal && out.scores.is_none() && out.masked_scores.is_none();
+        for (r0, r1, keys) in row_blocks(t, skip_upper) {
+            gemm_serial(
+                1.0,
+                q.slice(s![r0..r1, ..]),
+                k.slice(s![..keys, ..]).t(),
+                0.0,
+                w.slice_mut(s![r0..r1, ..keys]),
+            );
+        }
+    }
     if let Some(scores) = out.scores {
         scores.copy_from_slice(weights);
     }
@@ -68,16 +88,22 @@ pub fn head_forward(
     let attended: &[f32] = match (dropout, out.dropout) {
         (Some(d), Some((mask, dropped))) => {
             fill_keep_mask(mask, d.p, d.key, d.offset);
-            let keep_scale = 1.0 / (1.0 - d.p);
-            for ((o, &w), &m) in dropped.iter_mut().zip(weights.iter()).zip(mask.iter()) {
-                *o = w * m * keep_scale;
-            }
+            fastmath::masked_scale(weights, mask, dropped, 1.0 / (1.0 - d.p));
             dropped
         }
         _ => weights,
     };
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
-    gemm_serial(1.0, attended, v, 0.0, out.context);
+    let mut context = out.context;
+    for (r0, r1, keys) in row_blocks(t, causal) {
+        gemm_serial(
+            1.0,
+            attended.slice(s![r0..r1, ..keys]),
+            v.slice(s![..keys, ..]),
+            0.0,
+            context.slice_mut(s![r0..r1, ..]),
+        );
+    }
 }
 
 /// dcontext: (T, d_head) and the forward's q, k, v (T, d_head), weights (T, T), and with dropout the
@@ -90,11 +116,12 @@ pub fn head_backward(
     v: ArrayView2<f32>,
     weights: &[f32],
     dropout: Option<(&[f32], &[f32], f32)>,
+    causal: bool,
     scale: f32,
     scratch: &mut [f32],
-    dq: ArrayViewMut2<f32>,
-    dk: ArrayViewMut2<f32>,
-    dv: ArrayViewMut2<f32>,
+    mut dq: ArrayViewMut2<f32>,
+    mut dk: ArrayViewMut2<f32>,
+    mut dv: ArrayViewMut2<f32>,
 ) {
     let t = q.nrows();
     let attended = match dropout {
@@ -102,31 +129,64 @@ pub fn head_backward(
         None => weights,
     };
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
-    // d attended = dcontext · vᵀ ; dv = attendedᵀ · dcontext
-    gemm_serial(
-        1.0,
-        dcontext,
-        v.t(),
-        0.0,
-        ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer"),
-    );
-    gemm_serial(1.0, attended.t(), dcontext, 0.0, dv);
-    if let Some((mask, _, p)) = dropout {
-        let keep_scale = 1.0 / (1.0 - p);
-        for (d, &m) in scratch.iter_mut().zip(mask) {
-            *d *= m * keep_scale;
+    // d attended = dcontext · vᵀ (only where a query sees a key)
+    {
+        let mut d = ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer");
+        for (r0, r1, keys) in row_blocks(t, causal) {
+            gemm_serial(
+                1.0,
+                dcontext.slice(s![r0..r1, ..]),
+                v.slice(s![..keys, ..]).t(),
+                0.0,
+                d.slice_mut(s![r0..r1, ..keys]),
+            );
         }
     }
-    // through softmax(scale · scores): masked places have weight 0 and so get gradient 0
-    for (d, y) in scratch.chunks_mut(t).zip(weights.chunks(t)) {
-        softmax_row_backward_in_place(y, d);
-        for x in d.iter_mut() {
-            *x *= scale;
+    // dv = attendedᵀ · dcontext: key block [c0, c1) is seen by queries from c0 on (when causal)
+    for (c0, c1, _) in row_blocks(t, causal) {
+        let first_query = if causal { c0 } else { 0 };
+        gemm_serial(
+            1.0,
+            attended.slice(s![first_query.., c0..c1]).t(),
+            dcontext.slice(s![first_query.., ..]),
+            0.0,
+            dv.slice_mut(s![c0..c1, ..]),
+        );
+    }
+    // through dropout, then softmax(scale · scores); masked places get gradient 0
+    for (i, (d, y)) in scratch.chunks_mut(t).zip(weights.chunks(t)).enumerate() {
+        let live = if causal { i + 1 } else { t };
+        let (d_live, d_masked) = d.split_at_mut(live);
+        d_masked.fill(0.0);
+        if let Some((mask, _, p)) = dropout {
+            let m = &mask[i * t..i * t + live];
+            for (d, &m) in d_live.iter_mut().zip(m) {
+                *d *= m * (1.0 / (1.0 - p));
+            }
         }
+        let c = fastmath::dot(&y[..live], d_live);
+        fastmath::softmax_backward_tail(&y[..live], d_live, c, scale);
     }
     let dscores = ArrayView2::from_shape((t, t), &*scratch).expect("(T, T) buffer");
-    gemm_serial(1.0, dscores, k, 0.0, dq);
-    gemm_serial(1.0, dscores.t(), q, 0.0, dk);
+    for (r0, r1, keys) in row_blocks(t, causal) {
+        gemm_serial(
+            1.0,
+            dscores.slice(s![r0..r1, ..keys]),
+            k.slice(s![..keys, ..]),
+            0.0,
+            dq.slice_mut(s![r0..r1, ..]),
+        );
+    }
+    for (c0, c1, _) in row_blocks(t, causal) {
+        let first_query = if causal { c0 } else { 0 };
+        gemm_serial(
+            1.0,
+            dscores.slice(s![first_query.., c0..c1]).t(),
+            q.slice(s![first_query.., ..]),
+            0.0,
+            dk.slice_mut(s![c0..c1, ..]),
+        );
+    }
 }
 
 /// How a single attention head runs in a lesson.
@@ -300,6 +360,7 @@ pub fn single_head_attention_backward(
         acts.values.view(),
         acts.weights.as_slice().expect("owned"),
         dropout,
+        opts.causal,
         head_scale(d_out, opts.scaled),
         &mut scratch,
         dq.view_mut(),
@@ -592,6 +653,7 @@ pub fn multi_head_attention_backward(
                     dropout.map(|(m, d, p)| {
                         (part(m, start..start + tt), part(d, start..start + tt), p)
                     }),
+                    true,
                     scale,
                     &mut scratch,
                     dq_b.slice_mut(cols),

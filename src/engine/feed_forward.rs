@@ -9,9 +9,15 @@ use rayon::prelude::*;
 /// Applies `f(x_rows, y_rows)` to matching blocks of rows of x and y across the rayon pool.
 fn par_rows(x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, f: fn(&[f32], &mut [f32])) {
     let rows = 64;
-    let parts: Vec<_> = x.axis_chunks_iter(Axis(0), rows).zip(y.axis_chunks_iter_mut(Axis(0), rows)).collect();
+    let parts: Vec<_> = x
+        .axis_chunks_iter(Axis(0), rows)
+        .zip(y.axis_chunks_iter_mut(Axis(0), rows))
+        .collect();
     parts.into_par_iter().for_each(|(x, mut y)| {
-        f(x.as_slice().expect("standard layout"), y.as_slice_mut().expect("standard layout"))
+        f(
+            x.as_slice().expect("standard layout"),
+            y.as_slice_mut().expect("standard layout"),
+        )
     });
 }
 
