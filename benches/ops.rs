@@ -2,7 +2,7 @@
 
 use divan::{Bencher, black_box};
 use llm_lab::engine::attention::{
-    MultiHeadAttention, multi_head_attention_backward, multi_head_attention_forward,
+    Keep, MultiHeadAttention, multi_head_attention_backward, multi_head_attention_forward,
 };
 use llm_lab::engine::gemm::gemm;
 use llm_lab::engine::layer_norm::{layer_norm_backward, layer_norm_forward};
@@ -94,7 +94,8 @@ fn attention_small_forward_backward(bencher: Bencher) {
         ((b + 3 * t + 7 * c) % 13) as f32 / 13.0 - 0.5
     });
     bencher.bench_local(|| {
-        let acts = multi_head_attention_forward(x.view(), &att, 4, None, false).unwrap();
+        let acts =
+            multi_head_attention_forward(x.view(), &att, 4, None, Keep::ForBackward).unwrap();
         multi_head_attention_backward(x.view(), x.view(), &att, &acts, None).unwrap()
     });
 }

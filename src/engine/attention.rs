@@ -8,7 +8,7 @@ use super::dropout::fill_keep_mask;
 use super::error::{EngineError, check_drop_rate, check_shape};
 use super::fastmath;
 use super::gemm::{gemm, gemm_serial};
-use super::linear::{Linear, linear_backward_into, linear_forward_into};
+use super::linear::{Linear, linear_backward_into, linear_new};
 use super::softmax::softmax_row_in_place;
 use ndarray::{Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayViewMut2, s};
 use rayon::prelude::*;
@@ -418,8 +418,8 @@ pub struct MultiHeadActs {
     /// (B, H, T, T): raw q·kᵀ and with -∞ above the diagonal (kept only when asked)
     pub scores: Option<Array4<f32>>,
     pub masked_scores: Option<Array4<f32>>,
-    /// (B, H, T, T) softmax weights
-    pub weights: Array4<f32>,
+    /// (B, H, T, T) softmax weights (not kept for pure inference)
+    pub weights: Option<Array4<f32>>,
     /// (B, H, T, T) keep mask and weights after dropout, in training only
     pub dropout_mask: Option<Array4<f32>>,
     pub dropped_weights: Option<Array4<f32>>,
@@ -448,14 +448,24 @@ fn split_opt<'a>(buf: Option<&'a mut Array4<f32>>, chunk: usize) -> Vec<Option<&
     }
 }
 
-/// x: (B, T, C), n_heads dividing C -> out (B, T, C) and every intermediate. `keep_scores` also
-/// keeps the raw and masked scores (B, H, T, T) for inspection.
+/// Which (B, H, T, T) tensors multi-head attention keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Raw scores, masked scores and weights: everything a lesson may show.
+    All,
+    /// The weights, which backward needs.
+    ForBackward,
+    /// None (inference); dropout masks are still kept when dropout is on.
+    ContextOnly,
+}
+
+/// x: (B, T, C), n_heads dividing C -> out (B, T, C) and the intermediates `keep` asks for.
 pub fn multi_head_attention_forward(
     x: ArrayView3<f32>,
     att: &MultiHeadAttention,
     n_heads: usize,
     dropout: Option<LayerDropout>,
-    keep_scores: bool,
+    keep: Keep,
 ) -> Result<MultiHeadActs, EngineError> {
     let (b, t, c) = x.dim();
     check_shape("W_query", &[c, c], att.w_query.weight.shape())?;
@@ -473,16 +483,13 @@ pub fn multi_head_attention_forward(
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
     let project = |l: &Linear| {
-        let mut y = Array3::zeros((b, t, c));
-        linear_forward_into(
+        linear_new(
             x2.view(),
             l.weight.view(),
             l.bias.as_ref().map(|b| b.view()),
-            y.view_mut()
-                .into_shape_with_order((n, c))
-                .expect("fresh array"),
-        );
-        y
+        )
+        .into_shape_with_order((b, t, c))
+        .expect("B·T rows")
     };
     let (queries, keys, values) = (
         project(&att.w_query),
@@ -491,9 +498,11 @@ pub fn multi_head_attention_forward(
     );
     let tt = t * t;
     let shape4 = (b, n_heads, t, t);
-    let mut scores = keep_scores.then(|| Array4::zeros(shape4));
-    let mut masked_scores = keep_scores.then(|| Array4::zeros(shape4));
-    let mut weights = Array4::zeros(shape4);
+    let mut scores = (keep == Keep::All).then(|| Array4::zeros(shape4));
+    let mut masked_scores = (keep == Keep::All).then(|| Array4::zeros(shape4));
+    // without backward or inspection, weights live only in a per-task (T, T) scratch
+    let mut weights =
+        (keep != Keep::ContextOnly || dropout.is_some()).then(|| Array4::zeros(shape4));
     let mut dropout_mask = dropout.map(|_| Array4::zeros(shape4));
     let mut dropped_weights = dropout.map(|_| Array4::zeros(shape4));
     let mut context = Array3::zeros((b, t, c));
@@ -504,21 +513,36 @@ pub fn multi_head_attention_forward(
         let mut ms = split_opt(masked_scores.as_mut(), per_b).into_iter();
         let mut dm = split_opt(dropout_mask.as_mut(), per_b).into_iter();
         let mut dw = split_opt(dropped_weights.as_mut(), per_b).into_iter();
-        let tasks: Vec<_> = weights
-            .as_slice_mut()
-            .expect("fresh array")
-            .chunks_mut(per_b)
-            .zip(context.outer_iter_mut())
+        let mut w = split_opt(weights.as_mut(), per_b).into_iter();
+        let tasks: Vec<_> = context
+            .outer_iter_mut()
             .enumerate()
-            .map(|(bi, (w, ctx))| {
+            .map(|(bi, ctx)| {
                 let drop = dm.next().flatten().zip(dw.next().flatten());
-                (bi, w, ctx, s.next().flatten(), ms.next().flatten(), drop)
+                (
+                    bi,
+                    w.next().flatten(),
+                    ctx,
+                    s.next().flatten(),
+                    ms.next().flatten(),
+                    drop,
+                )
             })
             .collect();
         tasks
             .into_par_iter()
             .for_each(|(bi, w, mut ctx, mut s, mut ms, mut drop)| {
-                for (h, w_h) in w.chunks_mut(tt).enumerate() {
+                let mut scratch = Vec::new();
+                let w = match w {
+                    Some(w) => w,
+                    None => {
+                        scratch.resize(tt, 0.0f32);
+                        &mut scratch[..]
+                    }
+                };
+                let per_head = if w.len() == tt { 0 } else { tt };
+                for h in 0..n_heads {
+                    let w_h = &mut w[h * per_head..h * per_head + tt];
                     let cols = s![.., h * hd..(h + 1) * hd];
                     fn take<'a>(
                         o: &'a mut Option<&mut [f32]>,
@@ -551,18 +575,16 @@ pub fn multi_head_attention_forward(
                 }
             });
     }
-    let mut out = Array3::zeros((b, t, c));
-    linear_forward_into(
+    let out = linear_new(
         context
             .view()
             .into_shape_with_order((n, c))
             .expect("fresh array"),
         att.out_proj.weight.view(),
         att.out_proj.bias.as_ref().map(|b| b.view()),
-        out.view_mut()
-            .into_shape_with_order((n, c))
-            .expect("fresh array"),
-    );
+    )
+    .into_shape_with_order((b, t, c))
+    .expect("B·T rows");
     Ok(MultiHeadActs {
         n_heads,
         queries,
@@ -617,6 +639,12 @@ pub fn multi_head_attention_backward(
         grads.out_proj.weight.view_mut(),
         grads.out_proj.bias.as_mut().map(|b| b.view_mut()),
     );
+    let Some(weights) = &acts.weights else {
+        return Err(EngineError::Invalid(
+            "attention backward needs the weights; run the forward pass with Keep::ForBackward"
+                .into(),
+        ));
+    };
     let dropout = match (drop_rate, &acts.dropout_mask, &acts.dropped_weights) {
         (Some(p), Some(m), Some(d)) => Some((m, d, p)),
         (None, _, _) => None,
@@ -649,7 +677,7 @@ pub fn multi_head_attention_backward(
                     acts.queries.slice(heads),
                     acts.keys.slice(heads),
                     acts.values.slice(heads),
-                    part(&acts.weights, start..start + tt),
+                    part(weights, start..start + tt),
                     dropout.map(|(m, d, p)| {
                         (part(m, start..start + tt), part(d, start..start + tt), p)
                     }),
