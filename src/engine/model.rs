@@ -466,8 +466,10 @@ fn stream_of(site: u64) -> u64 {
 impl Gpt {
     /// A model with PyTorch's default initialisation drawn from `seed`: embeddings N(0, 1), linear
     /// weights and biases U(-1/√in, 1/√in), layer norms scale 1 and shift 0. Uses all CPU threads.
+    /// Also tunes the C allocator to keep freed memory (see `alloc::retain_freed_memory`).
     pub fn new(cfg: GptConfig, seed: u64) -> Result<Gpt, EngineError> {
         cfg.validate()?;
+        super::alloc::retain_freed_memory();
         let mut params = GptParams::zeros(&cfg);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for (name, mut a) in params.entries_mut() {
