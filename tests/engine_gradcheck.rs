@@ -4,7 +4,7 @@
 //! the analytic input and parameter gradients are compared with central differences of L.
 
 use llm_lab::engine::attention::{
-    AttentionOptions, LayerDropout, MultiHeadAttention, multi_head_attention_backward,
+    AttentionOptions, Keep, LayerDropout, MultiHeadAttention, multi_head_attention_backward,
     multi_head_attention_forward, single_head_attention_backward, single_head_attention_forward,
 };
 use llm_lab::engine::block::{Block, BlockDropout, block_backward, block_forward};
@@ -339,13 +339,13 @@ fn multi_head_attention_backward_matches_finite_differences() {
         let r = rand_array((b, t, c), 50);
         let loss = |x: &Array3<f32>, att: &MultiHeadAttention| {
             dot(
-                &multi_head_attention_forward(x.view(), att, h, drop, false)
+                &multi_head_attention_forward(x.view(), att, h, drop, Keep::ForBackward)
                     .unwrap()
                     .out,
                 &r,
             )
         };
-        let acts = multi_head_attention_forward(x.view(), &att, h, drop, true).unwrap();
+        let acts = multi_head_attention_forward(x.view(), &att, h, drop, Keep::All).unwrap();
         let (dx, g) =
             multi_head_attention_backward(r.view(), x.view(), &att, &acts, drop.map(|d| d.p))
                 .unwrap();
@@ -417,11 +417,13 @@ fn block_backward_matches_finite_differences() {
         let r = rand_array((b, t, c), 81);
         let loss = |x: &Array3<f32>, blk: &Block| {
             dot(
-                &block_forward(x.view(), blk, h, drop, false).unwrap().out,
+                &block_forward(x.view(), blk, h, drop, Keep::ForBackward)
+                    .unwrap()
+                    .out,
                 &r,
             )
         };
-        let acts = block_forward(x.view(), &block, h, drop, false).unwrap();
+        let acts = block_forward(x.view(), &block, h, drop, Keep::ForBackward).unwrap();
         let (dx, g) = block_backward(r.view(), x.view(), &block, &acts, drop.map(|d| d.p)).unwrap();
         assert_grad("dx", &dx, &numeric(&x, &|x| loss(x, &block)));
         let n1 = numeric(&block.norm1.scale, &|s| {
@@ -482,5 +484,64 @@ fn gpt_gradients_match_finite_differences_for_every_parameter() {
             }
             assert_grad(&format!("{name} ({mode:?})"), &grad, &n);
         }
+    }
+}
+
+#[test]
+fn long_causal_head_backward_matches_finite_differences() {
+    // T = 70 spans three causal row blocks, so the blocked products are checked too
+    let opts = AttentionOptions {
+        causal: true,
+        scaled: true,
+        dropout: Some((0.1, 8)),
+    };
+    let x = rand_array((70, 3), 90);
+    let (wq, wk, wv) = (
+        rand_array((3, 2), 91),
+        rand_array((3, 2), 92),
+        rand_array((3, 2), 93),
+    );
+    let r = rand_array((70, 2), 94);
+    let loss = |x: &Array2<f32>| {
+        let a =
+            single_head_attention_forward(x.view(), wq.view(), wk.view(), wv.view(), opts).unwrap();
+        dot(&a.context, &r)
+    };
+    let acts =
+        single_head_attention_forward(x.view(), wq.view(), wk.view(), wv.view(), opts).unwrap();
+    let g = single_head_attention_backward(
+        r.view(),
+        x.view(),
+        wq.view(),
+        wk.view(),
+        wv.view(),
+        &acts,
+        opts,
+    )
+    .unwrap();
+    assert_grad("dx", &g.dx, &numeric(&x, &loss));
+}
+
+#[test]
+fn skipping_the_masked_triangle_changes_nothing() {
+    let (b, t, c, h) = (2, 70, 8, 2);
+    let x = rand_array((b, t, c), 95);
+    let att = random_attention(c, false, 96);
+    let full = multi_head_attention_forward(x.view(), &att, h, None, Keep::All).unwrap();
+    let lean = multi_head_attention_forward(x.view(), &att, h, None, Keep::ForBackward).unwrap();
+    let inference =
+        multi_head_attention_forward(x.view(), &att, h, None, Keep::ContextOnly).unwrap();
+    assert!(inference.weights.is_none());
+    assert_eq!(inference.out, lean.out);
+    for (a, b) in full.out.iter().zip(lean.out.iter()) {
+        assert!((a - b).abs() < 1e-5);
+    }
+    for (a, b) in full
+        .weights
+        .unwrap()
+        .iter()
+        .zip(lean.weights.unwrap().iter())
+    {
+        assert!((a - b).abs() < 1e-6);
     }
 }

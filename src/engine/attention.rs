@@ -6,9 +6,10 @@
 
 use super::dropout::fill_keep_mask;
 use super::error::{EngineError, check_drop_rate, check_shape};
+use super::fastmath;
 use super::gemm::{gemm, gemm_serial};
-use super::linear::{Linear, linear_backward_into, linear_forward_into};
-use super::softmax::{softmax_row_backward_in_place, softmax_row_in_place};
+use super::linear::{Linear, linear_backward_into, linear_new};
+use super::softmax::softmax_row_in_place;
 use ndarray::{Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayViewMut2, s};
 use rayon::prelude::*;
 
@@ -31,8 +32,21 @@ pub struct HeadOut<'a> {
     pub context: ArrayViewMut2<'a, f32>,
 }
 
+/// Rows per block of the causal products: block r only needs the first r_end keys.
+const CAUSAL_BLOCK: usize = 32;
+
+/// The row blocks [r0, r1) of a head, and how many keys each sees: all of them unless causal.
+fn row_blocks(t: usize, causal: bool) -> impl Iterator<Item = (usize, usize, usize)> {
+    let block = if causal { CAUSAL_BLOCK } else { t.max(1) };
+    (0..t).step_by(block).map(move |r0| {
+        let r1 = (r0 + block).min(t);
+        (r0, r1, if causal { r1 } else { t })
+    })
+}
+
 /// q, k, v: (T, d_head) -> scores, masked scores, weights, dropout mask, dropped weights (T, T) and
 /// context (T, d_head), into `out`. `scale` multiplies scores inside the softmax (1/√d_head).
+/// When causal and the raw scores are not asked for, products skip the masked upper triangle.
 pub fn head_forward(
     q: ArrayView2<f32>,
     k: ArrayView2<f32>,
@@ -44,13 +58,19 @@ pub fn head_forward(
 ) {
     let t = q.nrows();
     let weights = out.weights;
-    gemm_serial(
-        1.0,
-        q,
-        k.t(),
-        0.0,
-        ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer"),
-    );
+    {
+        let mut w = ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer");
+        let skip_upper = causal && out.scores.is_none() && out.masked_scores.is_none();
+        for (r0, r1, keys) in row_blocks(t, skip_upper) {
+            gemm_serial(
+                1.0,
+                q.slice(s![r0..r1, ..]),
+                k.slice(s![..keys, ..]).t(),
+                0.0,
+                w.slice_mut(s![r0..r1, ..keys]),
+            );
+        }
+    }
     if let Some(scores) = out.scores {
         scores.copy_from_slice(weights);
     }
@@ -68,16 +88,22 @@ pub fn head_forward(
     let attended: &[f32] = match (dropout, out.dropout) {
         (Some(d), Some((mask, dropped))) => {
             fill_keep_mask(mask, d.p, d.key, d.offset);
-            let keep_scale = 1.0 / (1.0 - d.p);
-            for ((o, &w), &m) in dropped.iter_mut().zip(weights.iter()).zip(mask.iter()) {
-                *o = w * m * keep_scale;
-            }
+            fastmath::masked_scale(weights, mask, dropped, 1.0 / (1.0 - d.p));
             dropped
         }
         _ => weights,
     };
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
-    gemm_serial(1.0, attended, v, 0.0, out.context);
+    let mut context = out.context;
+    for (r0, r1, keys) in row_blocks(t, causal) {
+        gemm_serial(
+            1.0,
+            attended.slice(s![r0..r1, ..keys]),
+            v.slice(s![..keys, ..]),
+            0.0,
+            context.slice_mut(s![r0..r1, ..]),
+        );
+    }
 }
 
 /// dcontext: (T, d_head) and the forward's q, k, v (T, d_head), weights (T, T), and with dropout the
@@ -90,11 +116,12 @@ pub fn head_backward(
     v: ArrayView2<f32>,
     weights: &[f32],
     dropout: Option<(&[f32], &[f32], f32)>,
+    causal: bool,
     scale: f32,
     scratch: &mut [f32],
-    dq: ArrayViewMut2<f32>,
-    dk: ArrayViewMut2<f32>,
-    dv: ArrayViewMut2<f32>,
+    mut dq: ArrayViewMut2<f32>,
+    mut dk: ArrayViewMut2<f32>,
+    mut dv: ArrayViewMut2<f32>,
 ) {
     let t = q.nrows();
     let attended = match dropout {
@@ -102,31 +129,64 @@ pub fn head_backward(
         None => weights,
     };
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
-    // d attended = dcontext · vᵀ ; dv = attendedᵀ · dcontext
-    gemm_serial(
-        1.0,
-        dcontext,
-        v.t(),
-        0.0,
-        ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer"),
-    );
-    gemm_serial(1.0, attended.t(), dcontext, 0.0, dv);
-    if let Some((mask, _, p)) = dropout {
-        let keep_scale = 1.0 / (1.0 - p);
-        for (d, &m) in scratch.iter_mut().zip(mask) {
-            *d *= m * keep_scale;
+    // d attended = dcontext · vᵀ (only where a query sees a key)
+    {
+        let mut d = ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer");
+        for (r0, r1, keys) in row_blocks(t, causal) {
+            gemm_serial(
+                1.0,
+                dcontext.slice(s![r0..r1, ..]),
+                v.slice(s![..keys, ..]).t(),
+                0.0,
+                d.slice_mut(s![r0..r1, ..keys]),
+            );
         }
     }
-    // through softmax(scale · scores): masked places have weight 0 and so get gradient 0
-    for (d, y) in scratch.chunks_mut(t).zip(weights.chunks(t)) {
-        softmax_row_backward_in_place(y, d);
-        for x in d.iter_mut() {
-            *x *= scale;
+    // dv = attendedᵀ · dcontext: key block [c0, c1) is seen by queries from c0 on (when causal)
+    for (c0, c1, _) in row_blocks(t, causal) {
+        let first_query = if causal { c0 } else { 0 };
+        gemm_serial(
+            1.0,
+            attended.slice(s![first_query.., c0..c1]).t(),
+            dcontext.slice(s![first_query.., ..]),
+            0.0,
+            dv.slice_mut(s![c0..c1, ..]),
+        );
+    }
+    // through dropout, then softmax(scale · scores); masked places get gradient 0
+    for (i, (d, y)) in scratch.chunks_mut(t).zip(weights.chunks(t)).enumerate() {
+        let live = if causal { i + 1 } else { t };
+        let (d_live, d_masked) = d.split_at_mut(live);
+        d_masked.fill(0.0);
+        if let Some((mask, _, p)) = dropout {
+            let m = &mask[i * t..i * t + live];
+            for (d, &m) in d_live.iter_mut().zip(m) {
+                *d *= m * (1.0 / (1.0 - p));
+            }
         }
+        let c = fastmath::dot(&y[..live], d_live);
+        fastmath::softmax_backward_tail(&y[..live], d_live, c, scale);
     }
     let dscores = ArrayView2::from_shape((t, t), &*scratch).expect("(T, T) buffer");
-    gemm_serial(1.0, dscores, k, 0.0, dq);
-    gemm_serial(1.0, dscores.t(), q, 0.0, dk);
+    for (r0, r1, keys) in row_blocks(t, causal) {
+        gemm_serial(
+            1.0,
+            dscores.slice(s![r0..r1, ..keys]),
+            k.slice(s![..keys, ..]),
+            0.0,
+            dq.slice_mut(s![r0..r1, ..]),
+        );
+    }
+    for (c0, c1, _) in row_blocks(t, causal) {
+        let first_query = if causal { c0 } else { 0 };
+        gemm_serial(
+            1.0,
+            dscores.slice(s![first_query.., c0..c1]).t(),
+            q.slice(s![first_query.., ..]),
+            0.0,
+            dk.slice_mut(s![c0..c1, ..]),
+        );
+    }
 }
 
 /// How a single attention head runs in a lesson.
@@ -300,6 +360,7 @@ pub fn single_head_attention_backward(
         acts.values.view(),
         acts.weights.as_slice().expect("owned"),
         dropout,
+        opts.causal,
         head_scale(d_out, opts.scaled),
         &mut scratch,
         dq.view_mut(),
@@ -357,8 +418,8 @@ pub struct MultiHeadActs {
     /// (B, H, T, T): raw q·kᵀ and with -∞ above the diagonal (kept only when asked)
     pub scores: Option<Array4<f32>>,
     pub masked_scores: Option<Array4<f32>>,
-    /// (B, H, T, T) softmax weights
-    pub weights: Array4<f32>,
+    /// (B, H, T, T) softmax weights (not kept for pure inference)
+    pub weights: Option<Array4<f32>>,
     /// (B, H, T, T) keep mask and weights after dropout, in training only
     pub dropout_mask: Option<Array4<f32>>,
     pub dropped_weights: Option<Array4<f32>>,
@@ -387,14 +448,24 @@ fn split_opt<'a>(buf: Option<&'a mut Array4<f32>>, chunk: usize) -> Vec<Option<&
     }
 }
 
-/// x: (B, T, C), n_heads dividing C -> out (B, T, C) and every intermediate. `keep_scores` also
-/// keeps the raw and masked scores (B, H, T, T) for inspection.
+/// Which (B, H, T, T) tensors multi-head attention keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Raw scores, masked scores and weights: everything a lesson may show.
+    All,
+    /// The weights, which backward needs.
+    ForBackward,
+    /// None (inference); dropout masks are still kept when dropout is on.
+    ContextOnly,
+}
+
+/// x: (B, T, C), n_heads dividing C -> out (B, T, C) and the intermediates `keep` asks for.
 pub fn multi_head_attention_forward(
     x: ArrayView3<f32>,
     att: &MultiHeadAttention,
     n_heads: usize,
     dropout: Option<LayerDropout>,
-    keep_scores: bool,
+    keep: Keep,
 ) -> Result<MultiHeadActs, EngineError> {
     let (b, t, c) = x.dim();
     check_shape("W_query", &[c, c], att.w_query.weight.shape())?;
@@ -412,16 +483,13 @@ pub fn multi_head_attention_forward(
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
     let project = |l: &Linear| {
-        let mut y = Array3::zeros((b, t, c));
-        linear_forward_into(
+        linear_new(
             x2.view(),
             l.weight.view(),
             l.bias.as_ref().map(|b| b.view()),
-            y.view_mut()
-                .into_shape_with_order((n, c))
-                .expect("fresh array"),
-        );
-        y
+        )
+        .into_shape_with_order((b, t, c))
+        .expect("B·T rows")
     };
     let (queries, keys, values) = (
         project(&att.w_query),
@@ -430,9 +498,11 @@ pub fn multi_head_attention_forward(
     );
     let tt = t * t;
     let shape4 = (b, n_heads, t, t);
-    let mut scores = keep_scores.then(|| Array4::zeros(shape4));
-    let mut masked_scores = keep_scores.then(|| Array4::zeros(shape4));
-    let mut weights = Array4::zeros(shape4);
+    let mut scores = (keep == Keep::All).then(|| Array4::zeros(shape4));
+    let mut masked_scores = (keep == Keep::All).then(|| Array4::zeros(shape4));
+    // without backward or inspection, weights live only in a per-task (T, T) scratch
+    let mut weights =
+        (keep != Keep::ContextOnly || dropout.is_some()).then(|| Array4::zeros(shape4));
     let mut dropout_mask = dropout.map(|_| Array4::zeros(shape4));
     let mut dropped_weights = dropout.map(|_| Array4::zeros(shape4));
     let mut context = Array3::zeros((b, t, c));
@@ -443,21 +513,36 @@ pub fn multi_head_attention_forward(
         let mut ms = split_opt(masked_scores.as_mut(), per_b).into_iter();
         let mut dm = split_opt(dropout_mask.as_mut(), per_b).into_iter();
         let mut dw = split_opt(dropped_weights.as_mut(), per_b).into_iter();
-        let tasks: Vec<_> = weights
-            .as_slice_mut()
-            .expect("fresh array")
-            .chunks_mut(per_b)
-            .zip(context.outer_iter_mut())
+        let mut w = split_opt(weights.as_mut(), per_b).into_iter();
+        let tasks: Vec<_> = context
+            .outer_iter_mut()
             .enumerate()
-            .map(|(bi, (w, ctx))| {
+            .map(|(bi, ctx)| {
                 let drop = dm.next().flatten().zip(dw.next().flatten());
-                (bi, w, ctx, s.next().flatten(), ms.next().flatten(), drop)
+                (
+                    bi,
+                    w.next().flatten(),
+                    ctx,
+                    s.next().flatten(),
+                    ms.next().flatten(),
+                    drop,
+                )
             })
             .collect();
         tasks
             .into_par_iter()
             .for_each(|(bi, w, mut ctx, mut s, mut ms, mut drop)| {
-                for (h, w_h) in w.chunks_mut(tt).enumerate() {
+                let mut scratch = Vec::new();
+                let w = match w {
+                    Some(w) => w,
+                    None => {
+                        scratch.resize(tt, 0.0f32);
+                        &mut scratch[..]
+                    }
+                };
+                let per_head = if w.len() == tt { 0 } else { tt };
+                for h in 0..n_heads {
+                    let w_h = &mut w[h * per_head..h * per_head + tt];
                     let cols = s![.., h * hd..(h + 1) * hd];
                     fn take<'a>(
                         o: &'a mut Option<&mut [f32]>,
@@ -490,18 +575,16 @@ pub fn multi_head_attention_forward(
                 }
             });
     }
-    let mut out = Array3::zeros((b, t, c));
-    linear_forward_into(
+    let out = linear_new(
         context
             .view()
             .into_shape_with_order((n, c))
             .expect("fresh array"),
         att.out_proj.weight.view(),
         att.out_proj.bias.as_ref().map(|b| b.view()),
-        out.view_mut()
-            .into_shape_with_order((n, c))
-            .expect("fresh array"),
-    );
+    )
+    .into_shape_with_order((b, t, c))
+    .expect("B·T rows");
     Ok(MultiHeadActs {
         n_heads,
         queries,
@@ -556,6 +639,12 @@ pub fn multi_head_attention_backward(
         grads.out_proj.weight.view_mut(),
         grads.out_proj.bias.as_mut().map(|b| b.view_mut()),
     );
+    let Some(weights) = &acts.weights else {
+        return Err(EngineError::Invalid(
+            "attention backward needs the weights; run the forward pass with Keep::ForBackward"
+                .into(),
+        ));
+    };
     let dropout = match (drop_rate, &acts.dropout_mask, &acts.dropped_weights) {
         (Some(p), Some(m), Some(d)) => Some((m, d, p)),
         (None, _, _) => None,
@@ -588,10 +677,11 @@ pub fn multi_head_attention_backward(
                     acts.queries.slice(heads),
                     acts.keys.slice(heads),
                     acts.values.slice(heads),
-                    part(&acts.weights, start..start + tt),
+                    part(weights, start..start + tt),
                     dropout.map(|(m, d, p)| {
                         (part(m, start..start + tt), part(d, start..start + tt), p)
                     }),
+                    true,
                     scale,
                     &mut scratch,
                     dq_b.slice_mut(cols),

@@ -2,7 +2,7 @@
 //! `x = x + drop(att(norm1(x)))`, then `x = x + drop(ff(norm2(x)))`.
 
 use super::attention::{
-    LayerDropout, MultiHeadActs, MultiHeadAttention, multi_head_attention_backward,
+    Keep, LayerDropout, MultiHeadActs, MultiHeadAttention, multi_head_attention_backward,
     multi_head_attention_forward,
 };
 use super::dropout::fill_keep_mask;
@@ -90,7 +90,7 @@ pub fn block_forward(
     block: &Block,
     n_heads: usize,
     dropout: Option<BlockDropout>,
-    keep_scores: bool,
+    keep: Keep,
 ) -> Result<BlockActs, EngineError> {
     let (b, t, c) = x.dim();
     let n = b * t;
@@ -111,7 +111,7 @@ pub fn block_forward(
         p: d.p,
         key: d.att_key,
     });
-    let att = multi_head_attention_forward(n1, &block.att, n_heads, att_drop, keep_scores)?;
+    let att = multi_head_attention_forward(n1, &block.att, n_heads, att_drop, keep)?;
     let mut shortcut1_out = x.to_owned();
     let shortcut1_mask = add_dropped(
         &mut shortcut1_out,

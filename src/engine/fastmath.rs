@@ -207,7 +207,8 @@ mod tests {
     fn gelu_matches_the_tanh_formula() {
         for i in -600..600 {
             let x = i as f32 * 0.01;
-            let u = (2.0f64 / std::f64::consts::PI).sqrt() * (x as f64 + 0.044715 * (x as f64).powi(3));
+            let u =
+                (2.0f64 / std::f64::consts::PI).sqrt() * (x as f64 + 0.044715 * (x as f64).powi(3));
             let want = 0.5 * x as f64 * (1.0 + u.tanh());
             assert!((gelu(x) as f64 - want).abs() < 2e-6, "{x}");
         }

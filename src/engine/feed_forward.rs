@@ -2,16 +2,22 @@
 
 use super::error::{EngineError, check_shape};
 use super::fastmath::{gelu_backward_slice, gelu_slice};
-use super::linear::{Linear, linear_backward_into, linear_forward_into};
+use super::linear::{Linear, linear_backward_into, linear_new};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 /// Applies `f(x_rows, y_rows)` to matching blocks of rows of x and y across the rayon pool.
 fn par_rows(x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, f: fn(&[f32], &mut [f32])) {
     let rows = 64;
-    let parts: Vec<_> = x.axis_chunks_iter(Axis(0), rows).zip(y.axis_chunks_iter_mut(Axis(0), rows)).collect();
+    let parts: Vec<_> = x
+        .axis_chunks_iter(Axis(0), rows)
+        .zip(y.axis_chunks_iter_mut(Axis(0), rows))
+        .collect();
     parts.into_par_iter().for_each(|(x, mut y)| {
-        f(x.as_slice().expect("standard layout"), y.as_slice_mut().expect("standard layout"))
+        f(
+            x.as_slice().expect("standard layout"),
+            y.as_slice_mut().expect("standard layout"),
+        )
     });
 }
 
@@ -54,21 +60,17 @@ pub fn feed_forward_forward(
     let h = ff.layer0.weight.nrows();
     check_shape("ff.layers.0.weight", &[h, c], ff.layer0.weight.shape())?;
     check_shape("ff.layers.2.weight", &[c, h], ff.layer2.weight.shape())?;
-    let mut hidden = Array2::zeros((n, h));
-    linear_forward_into(
+    let hidden = linear_new(
         x,
         ff.layer0.weight.view(),
         ff.layer0.bias.as_ref().map(|b| b.view()),
-        hidden.view_mut(),
     );
     let mut act = Array2::zeros((n, h));
     par_rows(hidden.view(), act.view_mut(), gelu_slice);
-    let mut out = Array2::zeros((n, c));
-    linear_forward_into(
+    let out = linear_new(
         act.view(),
         ff.layer2.weight.view(),
         ff.layer2.bias.as_ref().map(|b| b.view()),
-        out.view_mut(),
     );
     Ok(FeedForwardActs {
         hidden,

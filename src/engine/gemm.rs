@@ -4,8 +4,9 @@
 //! C across the current rayon pool at multiples of 64 rows, which keeps the kernel's tiling (and so
 //! every result bit) the same whatever the thread count.
 
-use ndarray::{ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// Rows per unit of parallel work are a multiple of this (a multiple of every kernel's tile height).
 const ROW_ALIGN: usize = 64;
@@ -79,6 +80,71 @@ pub fn gemm(
         .for_each(|(a_rows, c_rows)| gemm_serial(alpha, a_rows, b, beta, c_rows));
 }
 
+/// c (m, n) = alpha · a (m, k) · b (k, n) into memory that need not be initialised.
+fn gemm_serial_uninit(
+    alpha: f32,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    mut c: ArrayViewMut2<MaybeUninit<f32>>,
+) {
+    let (m, k) = a.dim();
+    let n = b.dim().1;
+    assert_eq!(c.dim(), (m, n), "gemm output shape");
+    if m == 0 || n == 0 {
+        return;
+    }
+    let (rsc, csc) = (c.strides()[0], c.strides()[1]);
+    // SAFETY: as in `gemm_serial`; with beta = 0 sgemm writes every element of c without reading
+    // it (matrixmultiply documents that C need not be initialised then), and MaybeUninit<f32> has
+    // the layout of f32.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            alpha,
+            a.as_ptr(),
+            a.strides()[0],
+            a.strides()[1],
+            b.as_ptr(),
+            b.strides()[0],
+            b.strides()[1],
+            0.0,
+            c.as_mut_ptr().cast::<f32>(),
+            rsc,
+            csc,
+        );
+    }
+}
+
+/// alpha · a (m, k) · b (k, n) -> a new (m, n) array, split by rows like `gemm`, without first
+/// filling the result with zeros.
+pub fn gemm_new(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert_eq!(k, k2, "gemm inner dimensions");
+    let mut c = Array2::<f32>::uninit((m, n));
+    if k == 0 {
+        c.fill(MaybeUninit::new(0.0));
+    } else {
+        let threads = rayon::current_num_threads();
+        if threads <= 1 || m < 2 * ROW_ALIGN || m * k * n < PARALLEL_MIN_FLOPS {
+            gemm_serial_uninit(alpha, a, b, c.view_mut());
+        } else {
+            let rows = m.div_ceil(threads).div_ceil(ROW_ALIGN) * ROW_ALIGN;
+            let parts: Vec<_> = a
+                .axis_chunks_iter(Axis(0), rows)
+                .zip(c.axis_chunks_iter_mut(Axis(0), rows))
+                .collect();
+            parts
+                .into_par_iter()
+                .for_each(|(a_rows, c_rows)| gemm_serial_uninit(alpha, a_rows, b, c_rows));
+        }
+    }
+    // SAFETY: every element was written above (by sgemm with beta = 0, or by the fill).
+    unsafe { c.assume_init() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +166,27 @@ mod tests {
         for (x, y) in c.iter().zip(want.iter()) {
             assert!((x - y).abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn gemm_new_matches_gemm() {
+        let a = Array2::from_shape_fn((300, 7), |(i, j)| (i as f32 * 0.01 - j as f32 * 0.3).sin());
+        let b = Array2::from_shape_fn((9, 7), |(i, j)| (i as f32 + j as f32 * 0.7).cos());
+        let mut want = Array2::zeros((300, 9));
+        gemm(2.0, a.view(), b.t(), 0.0, want.view_mut());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        assert_eq!(pool.install(|| gemm_new(2.0, a.view(), b.t())), want);
+        assert_eq!(
+            gemm_new(
+                1.0,
+                Array2::zeros((2, 0)).view(),
+                Array2::zeros((0, 3)).view()
+            ),
+            Array2::<f32>::zeros((2, 3))
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Linear layers: `y = x · Wᵀ + b` with W stored (out, in) as PyTorch stores it, and plain matmul.
 
 use super::error::{EngineError, check_shape};
-use super::gemm::gemm;
+use super::gemm::{gemm, gemm_new};
+use ndarray::Zip;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 
 /// A linear layer's parameters (or their gradients, which have the same shapes).
@@ -36,9 +37,7 @@ pub fn matmul(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Result<Array2<f32>, Eng
             got: b.shape().to_vec(),
         });
     }
-    let mut c = Array2::zeros((a.nrows(), b.ncols()));
-    gemm(1.0, a, b, 0.0, c.view_mut());
-    Ok(c)
+    Ok(gemm_new(1.0, a, b))
 }
 
 /// x: (N, in), weight: (out, in), bias: (out) -> (N, out)
@@ -52,9 +51,20 @@ pub fn linear_forward(
     if let Some(b) = &bias {
         check_shape("linear bias", &[d_out], b.shape())?;
     }
-    let mut y = Array2::zeros((x.nrows(), d_out));
-    linear_forward_into(x, weight, bias, y.view_mut());
-    Ok(y)
+    Ok(linear_new(x, weight, bias))
+}
+
+/// x: (N, in), weight: (out, in), bias: (out) -> a new y (N, out). Shapes must already agree.
+pub fn linear_new(
+    x: ArrayView2<f32>,
+    weight: ArrayView2<f32>,
+    bias: Option<ArrayView1<f32>>,
+) -> Array2<f32> {
+    let mut y = gemm_new(1.0, x, weight.t());
+    if let Some(b) = bias {
+        Zip::from(y.rows_mut()).par_for_each(|mut row| row += &b);
+    }
+    y
 }
 
 /// x: (N, in), weight: (out, in), bias: (out) -> writes y (N, out). Shapes must already agree.

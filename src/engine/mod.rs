@@ -3,6 +3,7 @@
 //! Each op is a forward/backward pair with its shapes in the doc comment; the GPT (`model`) strings
 //! them together and keeps every intermediate reachable by path.
 
+pub mod alloc;
 pub mod attention;
 pub mod block;
 pub mod checkpoint;

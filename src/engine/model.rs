@@ -1,10 +1,11 @@
 //! The GPT of the book: token + position embeddings, embedding dropout, pre-LN blocks, final layer
 //! norm, and an untied, bias-free output head; with its loss and every gradient.
 
+use super::attention::Keep;
 use super::block::{Block, BlockActs, BlockDropout, block_backward, block_forward};
 use super::cross_entropy::{probs_to_dlogits, softmax_nll_rows};
 use super::error::{EngineError, check_finite};
-use super::gemm::gemm;
+use super::gemm::{gemm, gemm_new};
 use super::layer_norm::{LayerNorm, LayerNormActs, layer_norm_backward, layer_norm_forward};
 use super::linear::Linear;
 use super::rng::stream_key;
@@ -99,7 +100,8 @@ pub enum Mode {
 }
 
 /// How much a forward pass keeps. `Full` keeps everything a lesson may show; `Lean` skips the
-/// raw and masked attention scores and (without targets) the probabilities, for speed.
+/// raw and masked attention scores and the probabilities, and in a pure forward pass (no
+/// gradients) the attention weights too, for speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
     Full,
@@ -369,7 +371,9 @@ impl ForwardPass {
             if let Some(s) = &blk.att.masked_scores {
                 push("att.masked_scores", s.view().into_dyn());
             }
-            push("att.weights", blk.att.weights.view().into_dyn());
+            if let Some(w) = &blk.att.weights {
+                push("att.weights", w.view().into_dyn());
+            }
             if let Some(m) = &blk.att.dropout_mask {
                 push("att.dropout_mask", m.view().into_dyn());
             }
@@ -462,8 +466,10 @@ fn stream_of(site: u64) -> u64 {
 impl Gpt {
     /// A model with PyTorch's default initialisation drawn from `seed`: embeddings N(0, 1), linear
     /// weights and biases U(-1/√in, 1/√in), layer norms scale 1 and shift 0. Uses all CPU threads.
+    /// Also tunes the C allocator to keep freed memory (see `alloc::retain_freed_memory`).
     pub fn new(cfg: GptConfig, seed: u64) -> Result<Gpt, EngineError> {
         cfg.validate()?;
+        super::alloc::retain_freed_memory();
         let mut params = GptParams::zeros(&cfg);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for (name, mut a) in params.entries_mut() {
@@ -607,7 +613,7 @@ impl Gpt {
     ) -> Result<ForwardPass, EngineError> {
         self.check_ids("input_ids", input_ids)?;
         self.pool.install(|| {
-            let mut pass = self.forward_unchecked(input_ids, mode, detail)?;
+            let mut pass = self.forward_unchecked(input_ids, mode, detail, false)?;
             if detail == Detail::Full {
                 let mut probs = pass.logits.clone();
                 let v = self.cfg.vocab_size;
@@ -627,8 +633,14 @@ impl Gpt {
         ids: ArrayView2<usize>,
         mode: Mode,
         detail: Detail,
+        for_backward: bool,
     ) -> Result<ForwardPass, EngineError> {
         let (b, t) = ids.dim();
+        let keep = match (detail, for_backward) {
+            (Detail::Full, _) => Keep::All,
+            (Detail::Lean, true) => Keep::ForBackward,
+            (Detail::Lean, false) => Keep::ContextOnly,
+        };
         let cfg = &self.cfg;
         let (c, v, n) = (cfg.emb_dim, cfg.vocab_size, b * t);
         let p = cfg.drop_rate;
@@ -664,7 +676,7 @@ impl Gpt {
                 shortcut2_key: key(site + 2).expect("training"),
             });
             let x = blocks.last().map(|a| a.out.view()).unwrap_or(x0.view());
-            let acts = block_forward(x, block, cfg.n_heads, dropout, detail == Detail::Full)?;
+            let acts = block_forward(x, block, cfg.n_heads, dropout, keep)?;
             blocks.push(acts);
         }
         let last = blocks.last().map(|a| a.out.view()).unwrap_or(x0.view());
@@ -674,17 +686,9 @@ impl Gpt {
             self.params.final_norm.scale.view(),
             self.params.final_norm.shift.view(),
         )?;
-        let mut logits = Array3::<f32>::zeros((b, t, v));
-        gemm(
-            1.0,
-            final_norm.out.view(),
-            self.params.out_head.t(),
-            0.0,
-            logits
-                .view_mut()
-                .into_shape_with_order((n, v))
-                .expect("fresh"),
-        );
+        let logits = gemm_new(1.0, final_norm.out.view(), self.params.out_head.t())
+            .into_shape_with_order((b, t, v))
+            .expect("B·T rows");
         Ok(ForwardPass {
             batch: b,
             seq: t,
@@ -730,7 +734,7 @@ impl Gpt {
         }
         self.check_ids("target_ids", target_ids)?;
         self.pool.install(|| {
-            let mut pass = self.forward_unchecked(input_ids, mode, detail)?;
+            let mut pass = self.forward_unchecked(input_ids, mode, detail, true)?;
             let (b, t) = input_ids.dim();
             let (n, v) = (b * t, self.cfg.vocab_size);
             let targets = target_ids
@@ -777,14 +781,7 @@ impl Gpt {
             0.0,
             g.out_head.view_mut(),
         );
-        let mut dfinal = Array2::<f32>::zeros((n, c));
-        gemm(
-            1.0,
-            dlogits.view(),
-            self.params.out_head.view(),
-            0.0,
-            dfinal.view_mut(),
-        );
+        let dfinal = gemm_new(1.0, dlogits.view(), self.params.out_head.view());
         let last = pass
             .blocks
             .last()

@@ -36,7 +36,12 @@ pub fn bench_preset(name: &str) -> Option<BenchPreset> {
 
 /// `count` batches of (inputs, targets), each (batch, context) with targets shifted by one,
 /// drawn uniformly from the vocabulary under `seed`.
-pub fn random_batches(cfg: &GptConfig, batch: usize, count: usize, seed: u64) -> Vec<(Array2<usize>, Array2<usize>)> {
+pub fn random_batches(
+    cfg: &GptConfig,
+    batch: usize,
+    count: usize,
+    seed: u64,
+) -> Vec<(Array2<usize>, Array2<usize>)> {
     let t = cfg.context_length;
     (0..count)
         .map(|i| {
@@ -44,7 +49,10 @@ pub fn random_batches(cfg: &GptConfig, batch: usize, count: usize, seed: u64) ->
             let all = Array2::from_shape_fn((batch, t + 1), |(b, j)| {
                 (bits(key, (b * (t + 1) + j) as u64) % cfg.vocab_size as u64) as usize
             });
-            (all.slice(s![.., ..t]).to_owned(), all.slice(s![.., 1..]).to_owned())
+            (
+                all.slice(s![.., ..t]).to_owned(),
+                all.slice(s![.., 1..]).to_owned(),
+            )
         })
         .collect()
 }
