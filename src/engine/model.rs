@@ -658,12 +658,13 @@ impl Gpt {
         let pos = self.params.pos_emb.slice(ndarray::s![..t, ..]).to_owned();
         let mut x0 = &tok + &pos;
         let emb_mask = key(0).map(|k| {
-            let mut mask = Array3::zeros((b, t, c));
-            super::dropout::fill_keep_mask(mask.as_slice_mut().expect("fresh"), p, k, 0);
+            let mask =
+                Array3::from_shape_vec((b, t, c), super::dropout::keep_mask(b * t * c, p, k))
+                    .expect("mask has B·T·C values");
             let keep_scale = 1.0 / (1.0 - p);
             Zip::from(&mut x0)
                 .and(&mask)
-                .for_each(|x, &m| *x *= m * keep_scale);
+                .par_for_each(|x, &m| *x *= m * keep_scale);
             mask
         });
         let mut blocks: Vec<BlockActs> = Vec::with_capacity(cfg.n_layers);
