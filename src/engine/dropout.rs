@@ -15,7 +15,7 @@ pub fn fill_keep_mask(mask: &mut [f32], p: f32, key: u64, offset: usize) {
     let threshold = (p as f64 * (1u64 << 24) as f64).ceil() as u64;
     let draw = |i: usize| {
         let z = rng::bits(key, (i / 2) as u64);
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             z >> 40
         } else {
             (z >> 8) & 0xFF_FFFF
