@@ -131,3 +131,19 @@ fn inference_tiny(bencher: Bencher) {
         )
     });
 }
+
+/// One eval forward pass of the small preset on 2 threads.
+#[divan::bench]
+fn inference_small_2_threads(bencher: Bencher) {
+    let preset = bench_preset("small").unwrap();
+    let mut model = Gpt::new(preset.config.clone(), 1).unwrap();
+    model.set_threads(2).unwrap();
+    let data = random_batches(&preset.config, preset.batch, 1, 1);
+    bencher.bench_local(|| {
+        black_box(
+            model
+                .forward_detail(data[0].0.view(), Mode::Eval, Detail::Lean)
+                .unwrap(),
+        )
+    });
+}

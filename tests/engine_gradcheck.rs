@@ -474,9 +474,7 @@ fn gpt_gradients_match_finite_differences_for_every_parameter() {
                     .unwrap()
                     .0 as f64
             };
-            let value: ArrayD<f32> = value
-                .into_shape_with_order(IxDyn(&grad.shape().to_vec()))
-                .unwrap();
+            let value: ArrayD<f32> = value.into_shape_with_order(IxDyn(grad.shape())).unwrap();
             let n = numeric(&value, &f);
             if name.starts_with("pos_emb") {
                 // rows past T = 4 are unused and must get exactly zero

@@ -68,6 +68,7 @@ fn book_self_attention_context_for_journey() {
 }
 
 #[test]
+#[allow(clippy::approx_constant)] // 6.28 is the book's logit for "toward", not tau
 fn softmax_of_the_toy_logits_picks_forward_and_ignores_a_shift() {
     let logits = arr1(&[4.51, 0.89, -1.90, 6.75, 1.63, -1.62, -1.89, 6.28, 1.79]);
     let p = softmax(logits.view()).unwrap();
@@ -190,6 +191,37 @@ fn forward_pass_exposes_every_intermediate_by_path() {
     let merged = &eval.get("trf_blocks.0.att.context").unwrap();
     assert_eq!(merged.shape(), [2, 4, 8]);
     assert_eq!(q.shape()[3], 4);
+    // each head's q, k, v at its path equal norm1.out · Wᵀ in that head's columns
+    let n1 = eval
+        .get("trf_blocks.0.norm1.out")
+        .unwrap()
+        .to_shape((8, 8))
+        .unwrap()
+        .to_owned();
+    let params = model.named_parameters();
+    for (path, weight) in [
+        ("queries", "W_query"),
+        ("keys", "W_key"),
+        ("values", "W_value"),
+    ] {
+        let w = params
+            .iter()
+            .find(|(n, _)| n == &format!("trf_blocks.0.att.{weight}.weight"))
+            .unwrap();
+        let w = w.1.clone().into_dimensionality::<ndarray::Ix2>().unwrap();
+        let want = n1.dot(&w.t());
+        let got = eval.get(&format!("trf_blocks.0.att.{path}")).unwrap();
+        for ((bi, h, t, d), &v) in got
+            .into_dimensionality::<ndarray::Ix4>()
+            .unwrap()
+            .indexed_iter()
+        {
+            assert!(
+                close(v, want[[bi * 4 + t, h * 4 + d]], 1e-5),
+                "{path} at {bi} {h} {t} {d}"
+            );
+        }
+    }
     let train = model.forward(ids.view(), Mode::Train { seed: 5 }).unwrap();
     for p in [
         "drop_emb.dropout_mask",

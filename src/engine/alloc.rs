@@ -10,7 +10,8 @@ unsafe extern "C" {
     fn mallopt(param: i32, value: i32) -> i32;
 }
 
-/// Asks the C allocator, once per process, to keep freed blocks of up to 256 MiB for reuse.
+/// Asks the C allocator, once per process, to keep freed blocks of up to 256 MiB for reuse, in
+/// one arena shared by all threads.
 /// Peak memory is unchanged; memory is simply not returned between steps. No-op off glibc.
 pub fn retain_freed_memory() {
     static ONCE: Once = Once::new();
@@ -19,10 +20,14 @@ pub fn retain_freed_memory() {
         {
             const M_TRIM_THRESHOLD: i32 = -1;
             const M_MMAP_THRESHOLD: i32 = -3;
+            const M_ARENA_MAX: i32 = -8;
             // SAFETY: mallopt only changes allocator tuning parameters; it is thread-safe.
             unsafe {
                 mallopt(M_MMAP_THRESHOLD, 256 << 20);
                 mallopt(M_TRIM_THRESHOLD, 512 << 20);
+                // engine work runs on pool threads; their own arenas live in 64 MiB heaps that
+                // are unmapped when empty, so share the main arena, which honours the thresholds
+                mallopt(M_ARENA_MAX, 1);
             }
         }
     });

@@ -7,10 +7,12 @@
 use super::dropout::fill_keep_mask;
 use super::error::{EngineError, check_drop_rate, check_shape};
 use super::fastmath;
-use super::gemm::{gemm, gemm_serial};
-use super::linear::{Linear, linear_backward_into, linear_new};
+use super::gemm::{gemm, gemm_new, gemm_serial};
+use super::linear::{Linear, linear_backward_into, linear_new, sum_rows_into};
 use super::softmax::softmax_row_in_place;
-use ndarray::{Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayViewMut2, s};
+use ndarray::{
+    Array2, Array3, Array4, ArrayView2, ArrayView3, ArrayViewMut2, Axis, concatenate, s,
+};
 use rayon::prelude::*;
 
 /// Dropout on one head's attention weights: probability, stream key, and the flat position of the
@@ -412,9 +414,8 @@ impl MultiHeadAttention {
 pub struct MultiHeadActs {
     pub n_heads: usize,
     /// (B, T, C) each; head h owns columns h·d_head..(h+1)·d_head
-    pub queries: Array3<f32>,
-    pub keys: Array3<f32>,
-    pub values: Array3<f32>,
+    /// (B, T, 3C): queries, keys and values side by side, from one fused projection
+    pub qkv: Array3<f32>,
     /// (B, H, T, T): raw q·kᵀ and with -∞ above the diagonal (kept only when asked)
     pub scores: Option<Array4<f32>>,
     pub masked_scores: Option<Array4<f32>>,
@@ -436,7 +437,7 @@ pub struct LayerDropout {
     pub key: u64,
 }
 
-fn split_opt<'a>(buf: Option<&'a mut Array4<f32>>, chunk: usize) -> Vec<Option<&'a mut [f32]>> {
+fn split_opt(buf: Option<&mut Array4<f32>>, chunk: usize) -> Vec<Option<&mut [f32]>> {
     match buf {
         Some(a) => a
             .as_slice_mut()
@@ -482,20 +483,26 @@ pub fn multi_head_attention_forward(
     let x2 = x
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
-    let project = |l: &Linear| {
-        linear_new(
-            x2.view(),
-            l.weight.view(),
-            l.bias.as_ref().map(|b| b.view()),
-        )
-        .into_shape_with_order((b, t, c))
-        .expect("B·T rows")
+    // one product for all three projections: x · [W_query; W_key; W_value]ᵀ
+    let w_qkv = concatenate(
+        Axis(0),
+        &[
+            att.w_query.weight.view(),
+            att.w_key.weight.view(),
+            att.w_value.weight.view(),
+        ],
+    )
+    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let b_qkv = match (&att.w_query.bias, &att.w_key.bias, &att.w_value.bias) {
+        (Some(q), Some(k), Some(v)) => Some(
+            concatenate(Axis(0), &[q.view(), k.view(), v.view()])
+                .map_err(|e| EngineError::Invalid(e.to_string()))?,
+        ),
+        _ => None,
     };
-    let (queries, keys, values) = (
-        project(&att.w_query),
-        project(&att.w_key),
-        project(&att.w_value),
-    );
+    let qkv = linear_new(x2.view(), w_qkv.view(), b_qkv.as_ref().map(|b| b.view()))
+        .into_shape_with_order((b, t, 3 * c))
+        .expect("B·T rows");
     let tt = t * t;
     let shape4 = (b, n_heads, t, t);
     let mut scores = (keep == Keep::All).then(|| Array4::zeros(shape4));
@@ -554,9 +561,9 @@ pub fn multi_head_attention_forward(
                         .as_mut()
                         .map(|(m, d)| (&mut m[h * tt..(h + 1) * tt], &mut d[h * tt..(h + 1) * tt]));
                     head_forward(
-                        queries.slice(s![bi, .., h * hd..(h + 1) * hd]),
-                        keys.slice(s![bi, .., h * hd..(h + 1) * hd]),
-                        values.slice(s![bi, .., h * hd..(h + 1) * hd]),
+                        qkv.slice(s![bi, .., h * hd..(h + 1) * hd]),
+                        qkv.slice(s![bi, .., c + h * hd..c + (h + 1) * hd]),
+                        qkv.slice(s![bi, .., 2 * c + h * hd..2 * c + (h + 1) * hd]),
                         true,
                         scale,
                         dropout.map(|d| HeadDropout {
@@ -587,9 +594,7 @@ pub fn multi_head_attention_forward(
     .expect("B·T rows");
     Ok(MultiHeadActs {
         n_heads,
-        queries,
-        keys,
-        values,
+        qkv,
         scores,
         masked_scores,
         weights,
@@ -611,7 +616,7 @@ pub fn multi_head_attention_backward(
 ) -> Result<(Array3<f32>, MultiHeadAttention), EngineError> {
     let (b, t, c) = x.dim();
     check_shape("attention output gradient", &[b, t, c], dout.shape())?;
-    check_shape("attention queries", &[b, t, c], acts.queries.shape())?;
+    check_shape("attention q, k, v", &[b, t, 3 * c], acts.qkv.shape())?;
     let n_heads = acts.n_heads;
     let hd = c / n_heads;
     let (n, tt) = (b * t, t * t);
@@ -654,29 +659,29 @@ pub fn multi_head_attention_backward(
             ));
         }
     };
-    let mut dq = Array3::<f32>::zeros((b, t, c));
-    let mut dk = Array3::<f32>::zeros((b, t, c));
-    let mut dv = Array3::<f32>::zeros((b, t, c));
+    let mut dqkv = Array3::<f32>::zeros((b, t, 3 * c));
     let scale = 1.0 / (hd as f32).sqrt();
-    dq.outer_iter_mut()
+    dqkv.outer_iter_mut()
         .into_par_iter()
-        .zip(dk.outer_iter_mut().into_par_iter())
-        .zip(dv.outer_iter_mut().into_par_iter())
         .enumerate()
-        .for_each(|(bi, ((mut dq_b, mut dk_b), mut dv_b))| {
+        .for_each(|(bi, mut d_b)| {
             let mut scratch = vec![0.0f32; tt];
             for h in 0..n_heads {
-                let cols = s![.., h * hd..(h + 1) * hd];
-                let heads = s![bi, .., h * hd..(h + 1) * hd];
+                let (q0, k0, v0) = (h * hd, c + h * hd, 2 * c + h * hd);
                 let start = (bi * n_heads + h) * tt;
                 fn part(a: &Array4<f32>, r: std::ops::Range<usize>) -> &[f32] {
                     &a.as_slice().expect("standard layout")[r]
                 }
+                let (dq, dk, dv) = d_b.multi_slice_mut((
+                    s![.., q0..q0 + hd],
+                    s![.., k0..k0 + hd],
+                    s![.., v0..v0 + hd],
+                ));
                 head_backward(
-                    dcontext.slice(heads),
-                    acts.queries.slice(heads),
-                    acts.keys.slice(heads),
-                    acts.values.slice(heads),
+                    dcontext.slice(s![bi, .., h * hd..(h + 1) * hd]),
+                    acts.qkv.slice(s![bi, .., q0..q0 + hd]),
+                    acts.qkv.slice(s![bi, .., k0..k0 + hd]),
+                    acts.qkv.slice(s![bi, .., v0..v0 + hd]),
                     part(weights, start..start + tt),
                     dropout.map(|(m, d, p)| {
                         (part(m, start..start + tt), part(d, start..start + tt), p)
@@ -684,43 +689,38 @@ pub fn multi_head_attention_backward(
                     true,
                     scale,
                     &mut scratch,
-                    dq_b.slice_mut(cols),
-                    dk_b.slice_mut(cols),
-                    dv_b.slice_mut(cols),
+                    dq,
+                    dk,
+                    dv,
                 );
             }
         });
-    let mut dx = Array3::<f32>::zeros((b, t, c));
     let x2 = x
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
-    {
-        let mut dx2 = dx.view_mut().into_shape_with_order((n, c)).expect("fresh");
-        for (i, (d, l, g)) in [
-            (&dq, &att.w_query, &mut grads.w_query),
-            (&dk, &att.w_key, &mut grads.w_key),
-            (&dv, &att.w_value, &mut grads.w_value),
-        ]
+    let w_qkv = concatenate(
+        Axis(0),
+        &[
+            att.w_query.weight.view(),
+            att.w_key.weight.view(),
+            att.w_value.weight.view(),
+        ],
+    )
+    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let dqkv2 = flat(&dqkv);
+    // dx = dqkv · [W_query; W_key; W_value] and d[W_query; W_key; W_value] = dqkvᵀ · x
+    let dx = gemm_new(1.0, dqkv2, w_qkv.view())
+        .into_shape_with_order((b, t, c))
+        .expect("B·T rows");
+    let dw_qkv = gemm_new(1.0, dqkv2.t(), x2.view());
+    for (i, g) in [&mut grads.w_query, &mut grads.w_key, &mut grads.w_value]
         .into_iter()
         .enumerate()
-        {
-            let d2 = flat(d);
-            // dx accumulates the three projections' input gradients in a fixed order
-            gemm(
-                1.0,
-                d2,
-                l.weight.view(),
-                if i == 0 { 0.0 } else { 1.0 },
-                dx2.view_mut(),
-            );
-            linear_backward_into(
-                d2,
-                x2.view(),
-                l.weight.view(),
-                None,
-                g.weight.view_mut(),
-                g.bias.as_mut().map(|b| b.view_mut()),
-            );
+    {
+        let rows = s![i * c..(i + 1) * c, ..];
+        g.weight.assign(&dw_qkv.slice(rows));
+        if let Some(db) = g.bias.as_mut() {
+            sum_rows_into(dqkv2.slice(s![.., i * c..(i + 1) * c]), db.view_mut());
         }
     }
     Ok((dx, grads))

@@ -5,7 +5,7 @@ use super::attention::{
     Keep, LayerDropout, MultiHeadActs, MultiHeadAttention, multi_head_attention_backward,
     multi_head_attention_forward,
 };
-use super::dropout::fill_keep_mask;
+use super::dropout::keep_mask;
 use super::error::{EngineError, check_shape};
 use super::feed_forward::{
     FeedForward, FeedForwardActs, feed_forward_backward, feed_forward_forward,
@@ -68,17 +68,19 @@ fn add_dropped(
 ) -> Option<Array3<f32>> {
     match drop {
         None => {
-            *residual += branch;
+            Zip::from(&mut *residual)
+                .and(branch)
+                .par_for_each(|r, &b| *r += b);
             None
         }
         Some((p, key)) => {
-            let mut mask = Array3::zeros(branch.raw_dim());
-            fill_keep_mask(mask.as_slice_mut().expect("fresh array"), p, key, 0);
+            let mask = Array3::from_shape_vec(branch.raw_dim(), keep_mask(branch.len(), p, key))
+                .expect("mask has the branch's length");
             let keep_scale = 1.0 / (1.0 - p);
             Zip::from(&mut *residual)
                 .and(branch)
                 .and(&mask)
-                .for_each(|r, &b, &m| *r += b * m * keep_scale);
+                .par_for_each(|r, &b, &m| *r += b * m * keep_scale);
             Some(mask)
         }
     }
@@ -153,7 +155,7 @@ fn through_dropout(d: &Array3<f32>, mask: Option<&Array3<f32>>, p: f32) -> Array
             let mut out = d.clone();
             Zip::from(&mut out)
                 .and(mask)
-                .for_each(|o, &m| *o *= m * keep_scale);
+                .par_for_each(|o, &m| *o *= m * keep_scale);
             out
         }
     }

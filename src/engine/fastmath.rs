@@ -37,7 +37,7 @@ pub fn exp(x: f32) -> f32 {
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
-    let xc = x.max(-87.3).min(88.37);
+    let xc = x.clamp(-87.3, 88.37);
     // t's low mantissa bits hold round(xc·log2 e) as an integer
     let t = xc * LOG2E + ROUND;
     let n = t - ROUND;
@@ -49,7 +49,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let e = p * r * r + r + 1.0;
     let pow2 = f32::from_bits(((n_int + 127) as u32) << 23);
     if x < -87.3 { 0.0 } else { e * pow2 }

@@ -4,6 +4,7 @@ use super::error::{EngineError, check_shape};
 use super::gemm::{gemm, gemm_new};
 use ndarray::Zip;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
+use rayon::prelude::*;
 
 /// A linear layer's parameters (or their gradients, which have the same shapes).
 #[derive(Clone, Debug, PartialEq)]
@@ -134,10 +135,18 @@ pub fn linear_backward_into(
     }
 }
 
-/// x: (N, C) -> writes the column sums (C), adding rows in order so the bits never vary.
+/// x: (N, C) -> writes the column sums (C), adding rows in order so the bits never vary; column
+/// blocks run in parallel.
 pub fn sum_rows_into(x: ArrayView2<f32>, mut out: ArrayViewMut1<f32>) {
+    const COLS: usize = 64;
     out.fill(0.0);
-    for row in x.axis_iter(Axis(0)) {
-        out.zip_mut_with(&row, |o, &v| *o += v);
-    }
+    let parts: Vec<_> = x
+        .axis_chunks_iter(Axis(1), COLS)
+        .zip(out.axis_chunks_iter_mut(Axis(0), COLS))
+        .collect();
+    parts.into_par_iter().for_each(|(cols, mut acc)| {
+        for row in cols.axis_iter(Axis(0)) {
+            acc.zip_mut_with(&row, |o, &v| *o += v);
+        }
+    });
 }

@@ -45,14 +45,14 @@ impl GptConfig {
                 return fail(format!("{name} must be at least 1"));
             }
         }
-        if self.emb_dim % self.n_heads != 0 {
+        if !self.emb_dim.is_multiple_of(self.n_heads) {
             return fail(format!(
                 "n_heads ({}) must divide emb_dim ({}); try n_heads = {}",
                 self.n_heads,
                 self.emb_dim,
                 (1..=self.n_heads)
                     .rev()
-                    .find(|h| self.emb_dim % h == 0)
+                    .find(|h| self.emb_dim.is_multiple_of(*h))
                     .unwrap_or(1)
             ));
         }
@@ -339,13 +339,19 @@ impl ForwardPass {
                 .into_shape_with_order(IxDyn(&[b, t]))
                 .expect("rows are B·T")
         }
-        fn heads(a: &Array3<f32>, h: usize) -> ArrayViewD<'_, f32> {
-            let (b, t, c) = a.dim();
-            a.view()
-                .into_shape_with_order((b, t, h, c / h))
-                .expect("standard layout")
-                .permuted_axes([0, 2, 1, 3])
-                .into_dyn()
+        /// third `which` (0 = q, 1 = k, 2 = v) of the fused (B, T, 3C) as (B, H, T, d_head)
+        fn heads(qkv: &Array3<f32>, which: usize, h: usize) -> ArrayViewD<'_, f32> {
+            let (b, t, c3) = qkv.dim();
+            let c = c3 / 3;
+            let hd = c / h;
+            // split the last axis into (H, d_head) through strides: no copy
+            let shape =
+                ndarray::ShapeBuilder::strides(IxDyn(&[b, h, t, hd]), IxDyn(&[t * c3, hd, c3, 1]));
+            ArrayViewD::from_shape(
+                shape,
+                &qkv.as_slice().expect("standard layout")[which * c..],
+            )
+            .expect("head view stays inside the buffer")
         }
         let mut out: Vec<(String, ArrayViewD<'_, f32>)> = vec![
             ("tok_emb.out".into(), self.tok_emb.view().into_dyn()),
@@ -362,9 +368,9 @@ impl ForwardPass {
             push("norm1.out", btc(&blk.norm1.out, b, t));
             push("norm1.mean", bt(&blk.norm1.mean, b, t));
             push("norm1.rstd", bt(&blk.norm1.rstd, b, t));
-            push("att.queries", heads(&blk.att.queries, h));
-            push("att.keys", heads(&blk.att.keys, h));
-            push("att.values", heads(&blk.att.values, h));
+            push("att.queries", heads(&blk.att.qkv, 0, h));
+            push("att.keys", heads(&blk.att.qkv, 1, h));
+            push("att.values", heads(&blk.att.qkv, 2, h));
             if let Some(s) = &blk.att.scores {
                 push("att.scores", s.view().into_dyn());
             }
@@ -658,12 +664,13 @@ impl Gpt {
         let pos = self.params.pos_emb.slice(ndarray::s![..t, ..]).to_owned();
         let mut x0 = &tok + &pos;
         let emb_mask = key(0).map(|k| {
-            let mut mask = Array3::zeros((b, t, c));
-            super::dropout::fill_keep_mask(mask.as_slice_mut().expect("fresh"), p, k, 0);
+            let mask =
+                Array3::from_shape_vec((b, t, c), super::dropout::keep_mask(b * t * c, p, k))
+                    .expect("mask has B·T·C values");
             let keep_scale = 1.0 / (1.0 - p);
             Zip::from(&mut x0)
                 .and(&mask)
-                .for_each(|x, &m| *x *= m * keep_scale);
+                .par_for_each(|x, &m| *x *= m * keep_scale);
             mask
         });
         let mut blocks: Vec<BlockActs> = Vec::with_capacity(cfg.n_layers);
