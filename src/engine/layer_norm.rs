@@ -1,0 +1,145 @@
+//! Layer normalisation over the last axis, the book's way: population variance, eps = 1e-5,
+//! learned `scale` (init 1) and `shift` (init 0).
+
+use super::error::{EngineError, check_shape};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip};
+
+/// The book's epsilon inside the square root.
+pub const LAYER_NORM_EPS: f32 = 1e-5;
+
+/// Layer-norm parameters (or their gradients).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerNorm {
+    /// (C)
+    pub scale: Array1<f32>,
+    /// (C)
+    pub shift: Array1<f32>,
+}
+
+impl LayerNorm {
+    /// scale = 1, shift = 0: the initial layer norm.
+    pub fn new(dim: usize) -> LayerNorm {
+        LayerNorm {
+            scale: Array1::ones(dim),
+            shift: Array1::zeros(dim),
+        }
+    }
+    /// All zeros: the starting point of a gradient.
+    pub fn zeros(dim: usize) -> LayerNorm {
+        LayerNorm {
+            scale: Array1::zeros(dim),
+            shift: Array1::zeros(dim),
+        }
+    }
+}
+
+/// What layer norm keeps from its forward pass.
+#[derive(Clone, Debug)]
+pub struct LayerNormActs {
+    /// (N, C) the normalised, scaled and shifted rows
+    pub out: Array2<f32>,
+    /// (N) the mean of each row
+    pub mean: Array1<f32>,
+    /// (N) 1 / sqrt(var + eps) of each row
+    pub rstd: Array1<f32>,
+}
+
+/// x: (N, C), scale: (C), shift: (C) -> out (N, C), mean (N), rstd (N)
+pub fn layer_norm_forward(
+    x: ArrayView2<f32>,
+    scale: ArrayView1<f32>,
+    shift: ArrayView1<f32>,
+) -> Result<LayerNormActs, EngineError> {
+    let c = x.ncols();
+    check_shape("layer norm scale", &[c], scale.shape())?;
+    check_shape("layer norm shift", &[c], shift.shape())?;
+    if c == 0 {
+        return Err(EngineError::Invalid(
+            "layer norm needs at least one feature".into(),
+        ));
+    }
+    let n = x.nrows();
+    let mut acts = LayerNormActs {
+        out: Array2::zeros((n, c)),
+        mean: Array1::zeros(n),
+        rstd: Array1::zeros(n),
+    };
+    Zip::from(acts.out.rows_mut())
+        .and(&mut acts.mean)
+        .and(&mut acts.rstd)
+        .and(x.rows())
+        .par_for_each(|mut out, mean, rstd, x| {
+            let m = x.sum() / c as f32;
+            let var = x.fold(0.0, |acc, &v| acc + (v - m) * (v - m)) / c as f32;
+            let r = 1.0 / (var + LAYER_NORM_EPS).sqrt();
+            Zip::from(&mut out)
+                .and(x)
+                .and(scale)
+                .and(shift)
+                .for_each(|o, &v, &g, &b| *o = (v - m) * r * g + b);
+            *mean = m;
+            *rstd = r;
+        });
+    Ok(acts)
+}
+
+/// Gradients of layer norm.
+pub struct LayerNormGrads {
+    /// (N, C)
+    pub dx: Array2<f32>,
+    /// (C) each
+    pub params: LayerNorm,
+}
+
+/// dout: (N, C), x: (N, C), scale: (C), mean/rstd: (N) -> dx (N, C), dscale (C), dshift (C)
+pub fn layer_norm_backward(
+    dout: ArrayView2<f32>,
+    x: ArrayView2<f32>,
+    scale: ArrayView1<f32>,
+    mean: ArrayView1<f32>,
+    rstd: ArrayView1<f32>,
+) -> Result<LayerNormGrads, EngineError> {
+    let (n, c) = x.dim();
+    check_shape("layer norm output gradient", &[n, c], dout.shape())?;
+    check_shape("layer norm scale", &[c], scale.shape())?;
+    check_shape("layer norm mean", &[n], mean.shape())?;
+    check_shape("layer norm rstd", &[n], rstd.shape())?;
+    let mut dx = Array2::zeros((n, c));
+    Zip::from(dx.rows_mut())
+        .and(dout.rows())
+        .and(x.rows())
+        .and(mean)
+        .and(rstd)
+        .par_for_each(|mut dx, dy, x, &m, &r| {
+            // dxhat = dy * scale; dx = r * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+            let mut sum_d = 0.0f32;
+            let mut sum_dx = 0.0f32;
+            for ((&dy, &x), &g) in dy.iter().zip(x.iter()).zip(scale.iter()) {
+                let d = dy * g;
+                sum_d += d;
+                sum_dx += d * (x - m) * r;
+            }
+            let (mean_d, mean_dx) = (sum_d / c as f32, sum_dx / c as f32);
+            Zip::from(&mut dx)
+                .and(dy)
+                .and(x)
+                .and(scale)
+                .for_each(|o, &dy, &x, &g| *o = r * (dy * g - mean_d - (x - m) * r * mean_dx));
+        });
+    let mut params = LayerNorm::zeros(c);
+    for ((dy, x), (&m, &r)) in dout
+        .axis_iter(Axis(0))
+        .zip(x.axis_iter(Axis(0)))
+        .zip(mean.iter().zip(rstd.iter()))
+    {
+        Zip::from(&mut params.scale)
+            .and(&mut params.shift)
+            .and(dy)
+            .and(x)
+            .for_each(|ds, db, &dy, &x| {
+                *ds += dy * (x - m) * r;
+                *db += dy;
+            });
+    }
+    Ok(LayerNormGrads { dx, params })
+}
