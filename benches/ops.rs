@@ -147,3 +147,13 @@ fn inference_small_2_threads(bencher: Bencher) {
         )
     });
 }
+
+/// (m, k) · (k, n) with B stored (k, n) row-major: the same product as `matmul_x_wt` from the other layout.
+#[divan::bench(args = [(2048, 128, 128), (2048, 128, 512), (2048, 128, 2048)])]
+fn matmul_x_w(bencher: Bencher, (m, k, n): (usize, usize, usize)) {
+    let (a, w) = (filled(m, k), filled(k, n));
+    let mut c = Array2::zeros((m, n));
+    bencher
+        .counter(divan::counter::ItemsCount::new(2 * m * k * n))
+        .bench_local(|| gemm(1.0, a.view(), w.view(), 0.0, c.view_mut()));
+}

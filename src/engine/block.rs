@@ -60,28 +60,29 @@ pub struct BlockActs {
     pub out: Array3<f32>,
 }
 
-/// residual (B, T, C) += branch (B, T, C) · mask / (1 - p), with a fresh mask from `key` (returned).
+/// residual (B, T, C) + branch (B, T, C) · mask / (1 - p) as a new array, with a fresh mask from
+/// `key` (returned) in training.
 fn add_dropped(
-    residual: &mut Array3<f32>,
-    branch: &Array3<f32>,
+    residual: ArrayView3<f32>,
+    branch: ArrayView3<f32>,
     drop: Option<(f32, u64)>,
-) -> Option<Array3<f32>> {
+) -> (Array3<f32>, Option<Array3<f32>>) {
     match drop {
         None => {
-            Zip::from(&mut *residual)
-                .and(branch)
-                .par_for_each(|r, &b| *r += b);
-            None
+            let sum = Zip::from(&residual)
+                .and(&branch)
+                .par_map_collect(|&r, &b| r + b);
+            (sum, None)
         }
         Some((p, key)) => {
             let mask = Array3::from_shape_vec(branch.raw_dim(), keep_mask(branch.len(), p, key))
                 .expect("mask has the branch's length");
             let keep_scale = 1.0 / (1.0 - p);
-            Zip::from(&mut *residual)
-                .and(branch)
+            let sum = Zip::from(&residual)
+                .and(&branch)
                 .and(&mask)
-                .par_for_each(|r, &b, &m| *r += b * m * keep_scale);
-            Some(mask)
+                .par_map_collect(|&r, &b, &m| r + b * m * keep_scale);
+            (sum, Some(mask))
         }
     }
 }
@@ -114,26 +115,24 @@ pub fn block_forward(
         key: d.att_key,
     });
     let att = multi_head_attention_forward(n1, &block.att, n_heads, att_drop, keep)?;
-    let mut shortcut1_out = x.to_owned();
-    let shortcut1_mask = add_dropped(
-        &mut shortcut1_out,
-        &att.out,
-        dropout.map(|d| (d.p, d.shortcut1_key)),
-    );
+    let (shortcut1_out, shortcut1_mask) =
+        add_dropped(x, att.out.view(), dropout.map(|d| (d.p, d.shortcut1_key)));
     let r2 = shortcut1_out
         .view()
         .into_shape_with_order((n, c))
         .expect("standard layout");
     let norm2 = layer_norm_forward(r2, block.norm2.scale.view(), block.norm2.shift.view())?;
     let ff = feed_forward_forward(norm2.out.view(), &block.ff)?;
-    let mut out = shortcut1_out.clone();
     let ff_out = ff
         .out
         .view()
         .into_shape_with_order((b, t, c))
-        .expect("standard layout")
-        .to_owned();
-    let shortcut2_mask = add_dropped(&mut out, &ff_out, dropout.map(|d| (d.p, d.shortcut2_key)));
+        .expect("standard layout");
+    let (out, shortcut2_mask) = add_dropped(
+        shortcut1_out.view(),
+        ff_out,
+        dropout.map(|d| (d.p, d.shortcut2_key)),
+    );
     Ok(BlockActs {
         norm1,
         att,

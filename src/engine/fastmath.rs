@@ -90,6 +90,15 @@ multiversion! {
 }
 
 multiversion! {
+    /// y[i] = gelu(x[i]), into memory that need not be initialised
+    fn gelu_slice_uninit(x: &[f32], y: &mut [std::mem::MaybeUninit<f32>]) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            y.write(gelu(x));
+        }
+    }
+}
+
+multiversion! {
     /// d[i] *= gelu'(x[i])
     fn gelu_backward_slice(x: &[f32], d: &mut [f32]) {
         for (d, &x) in d.iter_mut().zip(x) {

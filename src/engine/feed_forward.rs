@@ -1,10 +1,28 @@
 //! The feed-forward network of a block: Linear(C → 4C), GELU, Linear(4C → C).
 
 use super::error::{EngineError, check_shape};
-use super::fastmath::{gelu_backward_slice, gelu_slice};
+use super::fastmath::{gelu_backward_slice, gelu_slice_uninit};
 use super::linear::{Linear, linear_backward_into, linear_new};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
+
+/// x: (N, H) -> gelu(x) as a new array, rows in parallel blocks, without a zero fill first.
+fn gelu_new(x: ArrayView2<f32>) -> Array2<f32> {
+    let rows = 64;
+    let mut y = Array2::<f32>::uninit(x.raw_dim());
+    let parts: Vec<_> = x
+        .axis_chunks_iter(Axis(0), rows)
+        .zip(y.axis_chunks_iter_mut(Axis(0), rows))
+        .collect();
+    parts.into_par_iter().for_each(|(x, mut y)| {
+        gelu_slice_uninit(
+            x.as_slice().expect("standard layout"),
+            y.as_slice_mut().expect("standard layout"),
+        )
+    });
+    // SAFETY: every element was written by gelu_slice_uninit above (the blocks cover all rows).
+    unsafe { y.assume_init() }
+}
 
 /// Applies `f(x_rows, y_rows)` to matching blocks of rows of x and y across the rayon pool.
 fn par_rows(x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, f: fn(&[f32], &mut [f32])) {
@@ -56,7 +74,7 @@ pub fn feed_forward_forward(
     x: ArrayView2<f32>,
     ff: &FeedForward,
 ) -> Result<FeedForwardActs, EngineError> {
-    let (n, c) = x.dim();
+    let c = x.ncols();
     let h = ff.layer0.weight.nrows();
     check_shape("ff.layers.0.weight", &[h, c], ff.layer0.weight.shape())?;
     check_shape("ff.layers.2.weight", &[c, h], ff.layer2.weight.shape())?;
@@ -65,8 +83,7 @@ pub fn feed_forward_forward(
         ff.layer0.weight.view(),
         ff.layer0.bias.as_ref().map(|b| b.view()),
     );
-    let mut act = Array2::zeros((n, h));
-    par_rows(hidden.view(), act.view_mut(), gelu_slice);
+    let act = gelu_new(hidden.view());
     let out = linear_new(
         act.view(),
         ff.layer2.weight.view(),

@@ -59,14 +59,12 @@ pub fn layer_norm_forward(
         ));
     }
     let n = x.nrows();
-    let mut acts = LayerNormActs {
-        out: Array2::zeros((n, c)),
-        mean: Array1::zeros(n),
-        rstd: Array1::zeros(n),
-    };
-    Zip::from(acts.out.rows_mut())
-        .and(&mut acts.mean)
-        .and(&mut acts.rstd)
+    let mut out = Array2::<f32>::uninit((n, c));
+    let mut mean = Array1::zeros(n);
+    let mut rstd = Array1::zeros(n);
+    Zip::from(out.rows_mut())
+        .and(&mut mean)
+        .and(&mut rstd)
         .and(x.rows())
         .par_for_each(|mut out, mean, rstd, x| {
             let m = x.sum() / c as f32;
@@ -76,10 +74,15 @@ pub fn layer_norm_forward(
                 .and(x)
                 .and(scale)
                 .and(shift)
-                .for_each(|o, &v, &g, &b| *o = (v - m) * r * g + b);
+                .for_each(|o, &v, &g, &b| {
+                    o.write((v - m) * r * g + b);
+                });
             *mean = m;
             *rstd = r;
         });
+    // SAFETY: every row of `out` was written in full above.
+    let out = unsafe { out.assume_init() };
+    let acts = LayerNormActs { out, mean, rstd };
     Ok(acts)
 }
 

@@ -61,7 +61,9 @@ pub fn linear_new(
     weight: ArrayView2<f32>,
     bias: Option<ArrayView1<f32>>,
 ) -> Array2<f32> {
-    let mut y = gemm_new(1.0, x, weight.t());
+    // a row-major copy of Wᵀ packs faster than the transposed view, and costs one small pass
+    let wt = weight.t().as_standard_layout().into_owned();
+    let mut y = gemm_new(1.0, x, wt.view());
     if let Some(b) = bias {
         Zip::from(y.rows_mut()).par_for_each(|mut row| row += &b);
     }
