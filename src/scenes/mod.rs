@@ -9,6 +9,7 @@ pub mod attention_one;
 pub mod book;
 pub mod embeddings;
 pub mod inputs_targets;
+pub mod ops;
 pub mod params;
 pub mod projections;
 pub mod softmax;
@@ -16,7 +17,7 @@ pub mod tokenization;
 pub mod vectors;
 
 use crate::lessons::ParamValues;
-use crate::results::SceneOutput;
+use crate::results::{SceneOutput, Tensor, Value};
 use std::path::PathBuf;
 
 /// What every scene may use besides its parameters.
@@ -70,4 +71,19 @@ pub fn num(v: f32) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// An array as a tensor value with its axes named and every position along every axis labelled.
+pub fn labelled<D: ndarray::Dimension>(
+    a: &ndarray::Array<f32, D>,
+    axes: &[&str],
+    labels: &[&[String]],
+) -> Value {
+    let tensor = labels
+        .iter()
+        .enumerate()
+        .fold(Tensor::from_array(a).with_axes(axes), |t, (axis, l)| {
+            t.with_labels(axis, l.to_vec())
+        });
+    Value::Tensor(tensor)
 }

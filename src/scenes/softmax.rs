@@ -1,8 +1,9 @@
 //! Lesson 3, logits and softmax: the book's toy next-token logits turned into probabilities at a
-//! temperature, with a constant added to every logit; the naive formula beside the safe one.
+//! temperature, with a constant added to every logit; the naive formula beside the engine's safe
+//! one (max subtracted first).
 
 use super::book::{VOCAB, labels, toy_logits};
-use super::{Scene, SceneContext, SceneError, params};
+use super::{Scene, SceneContext, SceneError, labelled, ops, params};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use ndarray::Array1;
@@ -16,15 +17,6 @@ pub const F32_EXP_LIMIT: f32 = 88.72284;
 /// and underflows to 0/0 when every z is below ~-103.
 pub fn naive_softmax(z: &Array1<f32>) -> Array1<f32> {
     let e = z.mapv(f32::exp);
-    let sum = e.sum();
-    e / sum
-}
-
-/// Softmax with the max subtracted first: the same probabilities (the factor e^-max cancels),
-/// but every exponent is ≤ 0, so nothing overflows and the largest term is exactly 1.
-pub fn stable_softmax(z: &Array1<f32>) -> Array1<f32> {
-    let max = z.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let e = z.mapv(|v| (v - max).exp());
     let sum = e.sum();
     e / sum
 }
@@ -64,7 +56,9 @@ impl Scene for Softmax {
         let scaled = shifted.mapv(|v| v / temperature);
         let max = scaled.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
         let stable_logits = scaled.mapv(|v| v - max);
-        let probs = stable_softmax(&scaled);
+        // The engine's softmax subtracts the max first: the factor e^-max cancels, so the
+        // probabilities are the same, but every exponent is ≤ 0 and nothing overflows.
+        let probs = ops::softmax(scaled.view())?;
         let naive = naive_softmax(&scaled);
         let best = probs
             .iter()
@@ -74,13 +68,7 @@ impl Scene for Softmax {
         let h = entropy(&probs);
 
         let words = labels(&VOCAB);
-        let bars = |a: &Array1<f32>| {
-            Value::Tensor(
-                Tensor::from_array(a)
-                    .with_axes(&["word"])
-                    .with_labels(0, words.clone()),
-            )
-        };
+        let bars = |a: &Array1<f32>| labelled(a, &["word"], &[&words]);
         let mut out = SceneOutput::default();
         out.push("probabilities", bars(&probs));
         out.push("logits", bars(&logits));
