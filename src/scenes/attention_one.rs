@@ -146,6 +146,7 @@ fn sum_text(x: &Array2<f32>, w: &Array1<f32>, context: &Array1<f32>, q: usize) -
 mod tests {
     use super::*;
     use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
 
     fn run(query: &str, method: &str) -> SceneOutput {
         let mut p = ParamValues::new();
@@ -155,10 +156,7 @@ mod tests {
     }
 
     fn data(out: &SceneOutput, name: &str) -> Vec<f32> {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t.data.clone(),
-            other => panic!("{name}: {other:?}"),
-        }
+        tensor(out, name).data.clone()
     }
 
     fn close(a: &[f32], b: &[f32]) {

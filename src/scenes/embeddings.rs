@@ -204,6 +204,7 @@ fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> Str
 mod tests {
     use super::*;
     use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
 
     fn params(seq: &str, ctx: i64) -> ParamValues {
         let mut p = ParamValues::new();
@@ -212,13 +213,6 @@ mod tests {
         p.insert("seed".into(), ParamValue::Int(123));
         p.insert("sequence".into(), ParamValue::Text(seq.into()));
         p
-    }
-
-    fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t,
-            other => panic!("{name}: {other:?}"),
-        }
     }
 
     #[test]

@@ -87,3 +87,17 @@ pub fn labelled<D: ndarray::Dimension>(
         });
     Value::Tensor(tensor)
 }
+
+/// Helpers shared by the scenes' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::results::{SceneOutput, Tensor, Value};
+
+    /// The tensor a scene produced under `name`; panics with what was there instead.
+    pub fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
+        match out.get(name) {
+            Some(Value::Tensor(t)) => t,
+            other => panic!("{name}: expected a tensor, got {other:?}"),
+        }
+    }
+}

@@ -130,6 +130,14 @@ fn overflow_text(
              Safe: subtracting the max {max:.2} first makes the largest exponent exp(0) = 1; \
              the probabilities are unchanged."
         )
+    } else if sum.is_infinite() {
+        format!(
+            "Naive: every exp(z) fits in f32 (the largest is exp({max:.2})), but their sum passes \
+             the largest f32 (about 3.4e38) and is inf, so every word gets a finite number / inf \
+             = 0.\n\
+             Safe: subtracting the max {max:.2} first makes the largest exponent exp(0) = 1; \
+             the probabilities are unchanged."
+        )
     } else if sum == 0.0 {
         format!(
             "Naive: every exp(z) underflows to 0 in f32 (the largest is exp({max:.2})), so the naive \
@@ -153,5 +161,42 @@ fn overflow_text(
                 format!("{biggest:.4e}")
             }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
+
+    fn run(shift: f64) -> SceneOutput {
+        let mut p = ParamValues::new();
+        p.insert("temperature".into(), ParamValue::Float(1.0));
+        p.insert("shift".into(), ParamValue::Float(shift));
+        Softmax.compute(&p, &SceneContext::default()).unwrap()
+    }
+
+    #[test]
+    fn a_sum_that_overflows_is_told_apart_from_agreement() {
+        // exp(6.75 + 81.7) fits in f32, but adding exp(6.28 + 81.7) to it does not.
+        let out = run(81.7);
+        assert!(
+            tensor(&out, "naive_probabilities")
+                .data
+                .iter()
+                .all(|&p| p == 0.0)
+        );
+        let Some(Value::Text(text)) = out.get("overflow") else {
+            panic!("overflow is text")
+        };
+        assert!(text.contains("their sum passes"), "{text}");
+        // The safe form still gives the unshifted probabilities (up to f32 rounding of the sums).
+        let safe = &tensor(&out, "probabilities").data;
+        let unshifted = run(0.0);
+        let base = &tensor(&unshifted, "probabilities").data;
+        for (a, b) in safe.iter().zip(base) {
+            assert!((a - b).abs() < 1e-6, "{safe:?} vs {base:?}");
+        }
     }
 }
