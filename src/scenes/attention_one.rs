@@ -4,7 +4,7 @@
 //! Scores, softmax and the weighted sum are the engine's ops; dividing by the sum is the scene's.
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index};
-use super::{Scene, SceneContext, SceneError, labelled, num, ops, params};
+use super::{Scene, SceneContext, SceneError, labelled, num, ops, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Value};
 use ndarray::{Array1, Array2};
@@ -74,17 +74,12 @@ impl Scene for AttentionOne {
     }
 }
 
-fn vec_text(v: ndarray::ArrayView1<f32>) -> String {
-    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
-    format!("[{}]", cells.join(", "))
-}
-
 /// Each score as the dot product it is.
 fn scores_text(x: &Array2<f32>, scores: &Array1<f32>, q: usize) -> String {
     let mut lines = vec![format!(
         "query x({}) = {} · every token:",
         TOKENS[q],
-        vec_text(x.row(q))
+        written_row(x.row(q))
     )];
     for (i, row) in x.rows().into_iter().enumerate() {
         let terms: Vec<String> = row
@@ -133,12 +128,11 @@ fn sum_text(x: &Array2<f32>, w: &Array1<f32>, context: &Array1<f32>, q: usize) -
         lines.push(format!(
             "{sign}{:.4} × {}   ({})",
             w[i],
-            vec_text(row),
+            written_row(row),
             TOKENS[i]
         ));
     }
-    let ctx: Vec<String> = context.iter().map(|v| format!("{v:.4}")).collect();
-    lines.push(format!("= [{}]", ctx.join(", ")));
+    lines.push(format!("= {}", row_4dp(context.view())));
     lines.join("\n")
 }
 

@@ -4,7 +4,7 @@
 
 use super::book::{TOKENS, labels, token_index};
 use super::ops::{self, max_abs_diff};
-use super::{Scene, SceneContext, SceneError, labelled, params};
+use super::{Scene, SceneContext, SceneError, labelled, params, row_4dp};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use crate::ui::widgets::shapes::ShapeTrace;
@@ -147,11 +147,6 @@ impl Scene for Embeddings {
     }
 }
 
-fn row_text(row: ndarray::ArrayView1<f32>) -> String {
-    let cells: Vec<String> = row.iter().map(|v| format!("{v:.4}")).collect();
-    format!("[{}]", cells.join(", "))
-}
-
 /// The first token's lookup written out as a one-hot product (`product` = one_hot @ table).
 fn lookup_text(
     ids: &[usize],
@@ -171,8 +166,8 @@ fn lookup_text(
          max |one_hot @ table − lookup| over all {} tokens = {max_diff}",
         TOKENS[id],
         ones.join(", "),
-        row_text(product.row(0)),
-        row_text(table.row(id)),
+        row_4dp(product.row(0)),
+        row_4dp(table.row(id)),
         ids.len(),
     )
 }
@@ -187,11 +182,11 @@ fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> Str
                 "\"{w}\" appears at positions {a} and {b}.\n\
                  token embeddings: {} and {} (distance {:.4})\n\
                  with positions added: {} and {} (distance {:.4})",
-                row_text(tok.row(a)),
-                row_text(tok.row(b)),
+                row_4dp(tok.row(a)),
+                row_4dp(tok.row(b)),
                 dist(tok, a, b),
-                row_text(input.row(a)),
-                row_text(input.row(b)),
+                row_4dp(input.row(a)),
+                row_4dp(input.row(b)),
                 dist(input, a, b),
                 w = words[a],
             );

@@ -73,6 +73,18 @@ pub fn num(v: f32) -> String {
     }
 }
 
+/// A vector as written in a worked sum, `[0.55, 0.87, 0.66]` (each entry as [`num`] writes it).
+pub fn written_row(v: ndarray::ArrayView1<f32>) -> String {
+    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
+    format!("[{}]", cells.join(", "))
+}
+
+/// A computed vector to 4 decimals, `[0.4419, 0.6515, 0.5683]`.
+pub fn row_4dp(v: ndarray::ArrayView1<f32>) -> String {
+    let cells: Vec<String> = v.iter().map(|x| format!("{x:.4}")).collect();
+    format!("[{}]", cells.join(", "))
+}
+
 /// An array as a tensor value with its axes named and every position along every axis labelled.
 pub fn labelled<D: ndarray::Dimension>(
     a: &ndarray::Array<f32, D>,

@@ -4,7 +4,7 @@
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index, w_query};
 use super::ops::{self, max_abs_diff};
-use super::{Scene, SceneContext, SceneError, labelled, num, params};
+use super::{Scene, SceneContext, SceneError, labelled, num, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use ndarray::Array2;
@@ -136,14 +136,10 @@ fn row_text(x: &Array2<f32>, w: &Array2<f32>, xw: &Array2<f32>, t: usize) -> Str
     let row = x.row(t);
     let outputs = xw.row(t);
     let mut lines = vec![format!(
-        "{} [{}] → [{}]",
+        "{} {} → {}",
         TOKENS[t],
-        row.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", "),
-        outputs
-            .iter()
-            .map(|v| format!("{v:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        written_row(row),
+        row_4dp(outputs)
     )];
     for j in 0..w.ncols() {
         let terms: Vec<String> = row
