@@ -11,12 +11,13 @@ use ndarray::Array2;
 
 pub struct AttentionMatrix;
 
+/// (scores (T, T), weights (T, T), context (T, C)), in that order.
+pub type Attention = (Array2<f32>, Array2<f32>, Array2<f32>);
+
 /// The loop form. x: (T, C) -> (scores (T, T), weights (T, T), context (T, C)): every score and
 /// every context entry by explicit for-loops, exactly as one would write it first, and the
 /// engine's softmax taken one row at a time.
-pub fn attention_loops(
-    x: &Array2<f32>,
-) -> Result<(Array2<f32>, Array2<f32>, Array2<f32>), SceneError> {
+pub fn attention_loops(x: &Array2<f32>) -> Result<Attention, SceneError> {
     let (t, c) = x.dim();
     let mut scores = Array2::zeros((t, t));
     for i in 0..t {
@@ -45,9 +46,7 @@ pub fn attention_loops(
 
 /// The matrix form, all by the engine. x: (T, C) -> scores X·Xᵀ (T, T), weights A = softmax of
 /// every row at once (T, T), context A·X (T, C).
-pub fn attention_matmul(
-    x: &Array2<f32>,
-) -> Result<(Array2<f32>, Array2<f32>, Array2<f32>), SceneError> {
+pub fn attention_matmul(x: &Array2<f32>) -> Result<Attention, SceneError> {
     let scores = ops::matmul(x.view(), x.t())?;
     let weights = ops::softmax_rows(scores.view())?;
     let context = ops::matmul(weights.view(), x.view())?;
