@@ -2,18 +2,22 @@
 //! row-wise softmax gives every weight at once, and A·X gives every context vector. Both forms
 //! are computed and compared; an animation step fills the score matrix cell by cell.
 
-use super::attention_one::softmax;
-use super::book::{TOKENS, embeddings, labels};
-use super::{Scene, SceneContext, SceneError, params};
+use super::book::{DIMS, TOKENS, embeddings, labels};
+use super::ops::{self, max_abs_diff};
+use super::{Scene, SceneContext, SceneError, labelled, params};
 use crate::lessons::ParamValues;
-use crate::results::{SceneOutput, Tensor, Value};
-use ndarray::{Array1, Array2, Axis};
+use crate::results::{SceneOutput, Value};
+use ndarray::Array2;
 
 pub struct AttentionMatrix;
 
-/// The loop form. x: (T, C) -> (scores (T, T), weights (T, T), context (T, C)), every entry by
-/// explicit for-loops, exactly as one would write it first.
-pub fn attention_loops(x: &Array2<f32>) -> (Array2<f32>, Array2<f32>, Array2<f32>) {
+/// (scores (T, T), weights (T, T), context (T, C)), in that order.
+pub type Attention = (Array2<f32>, Array2<f32>, Array2<f32>);
+
+/// The loop form. x: (T, C) -> (scores (T, T), weights (T, T), context (T, C)): every score and
+/// every context entry by explicit for-loops, exactly as one would write it first, and the
+/// engine's softmax taken one row at a time.
+pub fn attention_loops(x: &Array2<f32>) -> Result<Attention, SceneError> {
     let (t, c) = x.dim();
     let mut scores = Array2::zeros((t, t));
     for i in 0..t {
@@ -27,8 +31,7 @@ pub fn attention_loops(x: &Array2<f32>) -> (Array2<f32>, Array2<f32>, Array2<f32
     }
     let mut weights = Array2::zeros((t, t));
     for i in 0..t {
-        let row: Array1<f32> = scores.row(i).to_owned();
-        weights.row_mut(i).assign(&softmax(&row));
+        weights.row_mut(i).assign(&ops::softmax(scores.row(i))?);
     }
     let mut context = Array2::zeros((t, c));
     for i in 0..t {
@@ -38,23 +41,16 @@ pub fn attention_loops(x: &Array2<f32>) -> (Array2<f32>, Array2<f32>, Array2<f32
             }
         }
     }
-    (scores, weights, context)
+    Ok((scores, weights, context))
 }
 
-/// The matrix form. x: (T, C) -> scores X·Xᵀ (T, T), row-softmax weights A (T, T), A·X (T, C).
-pub fn attention_matmul(x: &Array2<f32>) -> (Array2<f32>, Array2<f32>, Array2<f32>) {
-    let scores = x.dot(&x.t());
-    let mut weights = scores.clone();
-    for mut row in weights.axis_iter_mut(Axis(0)) {
-        let s = softmax(&row.to_owned());
-        row.assign(&s);
-    }
-    let context = weights.dot(x);
-    (scores, weights, context)
-}
-
-fn max_abs_diff(a: &Array2<f32>, b: &Array2<f32>) -> f32 {
-    (a - b).iter().fold(0f32, |m, d| m.max(d.abs()))
+/// The matrix form, all by the engine. x: (T, C) -> scores X·Xᵀ (T, T), weights A = softmax of
+/// every row at once (T, T), context A·X (T, C).
+pub fn attention_matmul(x: &Array2<f32>) -> Result<Attention, SceneError> {
+    let scores = ops::matmul(x.view(), x.t())?;
+    let weights = ops::softmax_rows(scores.view())?;
+    let context = ops::matmul(weights.view(), x.view())?;
+    Ok((scores, weights, context))
 }
 
 impl Scene for AttentionMatrix {
@@ -77,8 +73,8 @@ impl Scene for AttentionMatrix {
                 "`step` must be between 0 and {cells}, not {step}"
             )));
         }
-        let (ls, lw, lc) = attention_loops(&x);
-        let (ms, mw, mc) = attention_matmul(&x);
+        let (ls, lw, lc) = attention_loops(&x)?;
+        let (ms, mw, mc) = attention_matmul(&x)?;
         let (scores, weights, context) = match form {
             "loop" => (&ls, &lw, &lc),
             "matrix" => (&ms, &mw, &mc),
@@ -99,23 +95,9 @@ impl Scene for AttentionMatrix {
         }
 
         let tokens = labels(&TOKENS);
-        let square = |m: &Array2<f32>| {
-            Value::Tensor(
-                Tensor::from_array(m)
-                    .with_axes(&["query", "key"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, tokens.clone()),
-            )
-        };
-        let dims = labels(&["d1", "d2", "d3"]);
-        let per_token = |m: &Array2<f32>| {
-            Value::Tensor(
-                Tensor::from_array(m)
-                    .with_axes(&["token", "dim"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, dims.clone()),
-            )
-        };
+        let square = |m: &Array2<f32>| labelled(m, &["query", "key"], &[&tokens, &tokens]);
+        let dims = labels(&DIMS);
+        let per_token = |m: &Array2<f32>| labelled(m, &["token", "dim"], &[&tokens, &dims]);
 
         let mut out = SceneOutput::default();
         out.push("inputs", per_token(&x));
@@ -138,7 +120,7 @@ impl Scene for AttentionMatrix {
                 max_abs_diff(&lc, &mc),
             )),
         );
-        out.push("current_cell", Value::Text(cell_text(&x, filled)));
+        out.push("current_cell", Value::Text(cell_text(&x, scores, filled)));
         out.push(
             "shapes",
             Value::Text(
@@ -154,8 +136,8 @@ impl Scene for AttentionMatrix {
     }
 }
 
-/// The cell the animation just filled, written out as its dot product.
-fn cell_text(x: &Array2<f32>, filled: usize) -> String {
+/// The cell the animation just filled, written out as the dot product that gave `scores[i, j]`.
+fn cell_text(x: &Array2<f32>, scores: &Array2<f32>, filled: usize) -> String {
     let t = x.nrows();
     if filled == 0 {
         return format!(
@@ -175,7 +157,7 @@ fn cell_text(x: &Array2<f32>, filled: usize) -> String {
         TOKENS[i],
         TOKENS[j],
         terms.join(" + "),
-        x.row(i).dot(&x.row(j)),
+        scores[[i, j]],
     )
 }
 
@@ -186,8 +168,8 @@ mod tests {
     #[test]
     fn loop_and_matrix_agree_and_match_the_book() {
         let x = embeddings();
-        let (ls, lw, lc) = attention_loops(&x);
-        let (ms, mw, mc) = attention_matmul(&x);
+        let (ls, lw, lc) = attention_loops(&x).unwrap();
+        let (ms, mw, mc) = attention_matmul(&x).unwrap();
         assert!(max_abs_diff(&ls, &ms) < 1e-6);
         assert!(max_abs_diff(&lw, &mw) < 1e-6);
         assert!(max_abs_diff(&lc, &mc) < 1e-6);

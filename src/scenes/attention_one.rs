@@ -1,26 +1,19 @@
 //! Lesson 8, self-attention for one token: the query's dot product with every token gives the
 //! scores, normalising them gives the weights, and the weighted sum of the inputs is the
 //! context vector. The book's example: "journey" in "Your journey starts with one step".
+//! Scores, softmax and the weighted sum are the engine's ops; dividing by the sum is the scene's.
 
-use super::book::{TOKENS, embeddings, labels};
-use super::{Scene, SceneContext, SceneError, num, params};
+use super::book::{DIMS, TOKENS, embeddings, labels, token_index};
+use super::{Scene, SceneContext, SceneError, labelled, num, ops, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
-use crate::results::{SceneOutput, Tensor, Value};
+use crate::results::{SceneOutput, Value};
 use ndarray::{Array1, Array2};
 
 pub struct AttentionOne;
 
-/// x: (T, C), query index q -> scores (T,): score[i] = x[q] · x[i].
-pub fn scores_for(x: &Array2<f32>, q: usize) -> Array1<f32> {
-    x.dot(&x.row(q))
-}
-
-/// Softmax with the maximum subtracted first (same result, no overflow): (T,) -> (T,).
-pub fn softmax(s: &Array1<f32>) -> Array1<f32> {
-    let max = s.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let e = s.mapv(|v| (v - max).exp());
-    let sum = e.sum();
-    e / sum
+/// x: (T, C), query index q -> scores (T,): score[i] = x[q] · x[i], as x[q] · Xᵀ by the engine.
+pub fn scores_for(x: &Array2<f32>, q: usize) -> Result<Array1<f32>, SceneError> {
+    ops::row_matmul(x.row(q), x.t())
 }
 
 /// Division by the plain sum: (T,) -> (T,). Breaks down for negative or zero-sum scores.
@@ -28,9 +21,9 @@ pub fn sum_normalise(s: &Array1<f32>) -> Array1<f32> {
     s / s.sum()
 }
 
-/// weights (T,), x (T, C) -> context (C,) = Σ_i weights[i] · x[i].
-pub fn weighted_sum(w: &Array1<f32>, x: &Array2<f32>) -> Array1<f32> {
-    w.dot(x)
+/// weights (T,), x (T, C) -> context (C,) = Σ_i weights[i] · x[i], as weights · X by the engine.
+pub fn weighted_sum(w: &Array1<f32>, x: &Array2<f32>) -> Result<Array1<f32>, SceneError> {
+    ops::row_matmul(w.view(), x.view())
 }
 
 impl Scene for AttentionOne {
@@ -43,18 +36,12 @@ impl Scene for AttentionOne {
         params: &ParamValues,
         _ctx: &SceneContext,
     ) -> Result<SceneOutput, SceneError> {
-        let query = params::text(params, "query")?;
+        let q = token_index("query", params::text(params, "query")?)?;
         let method = params::text(params, "normalise")?;
-        let q = TOKENS.iter().position(|t| *t == query).ok_or_else(|| {
-            SceneError(format!(
-                "`query` must be one of {}, not `{query}`",
-                TOKENS.join(", ")
-            ))
-        })?;
         let x = embeddings();
-        let scores = scores_for(&x, q);
+        let scores = scores_for(&x, q)?;
         let weights = match method {
-            "softmax" => softmax(&scores),
+            "softmax" => ops::softmax(scores.view())?,
             "sum" => sum_normalise(&scores),
             other => {
                 return Err(SceneError(format!(
@@ -62,37 +49,19 @@ impl Scene for AttentionOne {
                 )));
             }
         };
-        let context = weighted_sum(&weights, &x);
+        let context = weighted_sum(&weights, &x)?;
         let tokens = labels(&TOKENS);
-        let per_token = |a: &Array1<f32>, axis: &str| {
-            Value::Tensor(
-                Tensor::from_array(a)
-                    .with_axes(&[axis])
-                    .with_labels(0, tokens.clone()),
-            )
-        };
+        let dims = labels(&DIMS);
 
         let mut out = SceneOutput::default();
+        out.push("inputs", labelled(&x, &["token", "dim"], &[&tokens, &dims]));
+        out.push("scores", labelled(&scores, &["key"], &[&tokens]));
+        out.push("weights", labelled(&weights, &["key"], &[&tokens]));
+        out.push("context", labelled(&context, &["dim"], &[&dims]));
         out.push(
-            "inputs",
-            Value::Tensor(
-                Tensor::from_array(&x)
-                    .with_axes(&["token", "dim"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, labels(&["d1", "d2", "d3"])),
-            ),
+            "scores_written_out",
+            Value::Text(scores_text(&x, &scores, q)),
         );
-        out.push("scores", per_token(&scores, "key"));
-        out.push("weights", per_token(&weights, "key"));
-        out.push(
-            "context",
-            Value::Tensor(
-                Tensor::from_array(&context)
-                    .with_axes(&["dim"])
-                    .with_labels(0, labels(&["d1", "d2", "d3"])),
-            ),
-        );
-        out.push("scores_written_out", Value::Text(scores_text(&x, q)));
         out.push(
             "weights_written_out",
             Value::Text(weights_text(&scores, &weights, method)),
@@ -105,17 +74,12 @@ impl Scene for AttentionOne {
     }
 }
 
-fn vec_text(v: ndarray::ArrayView1<f32>) -> String {
-    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
-    format!("[{}]", cells.join(", "))
-}
-
 /// Each score as the dot product it is.
-fn scores_text(x: &Array2<f32>, q: usize) -> String {
+fn scores_text(x: &Array2<f32>, scores: &Array1<f32>, q: usize) -> String {
     let mut lines = vec![format!(
         "query x({}) = {} · every token:",
         TOKENS[q],
-        vec_text(x.row(q))
+        written_row(x.row(q))
     )];
     for (i, row) in x.rows().into_iter().enumerate() {
         let terms: Vec<String> = row
@@ -127,7 +91,7 @@ fn scores_text(x: &Array2<f32>, q: usize) -> String {
             "{:>8}: {} = {:.4}",
             TOKENS[i],
             terms.join(" + "),
-            row.dot(&x.row(q))
+            scores[i]
         ));
     }
     lines.join("\n")
@@ -164,12 +128,11 @@ fn sum_text(x: &Array2<f32>, w: &Array1<f32>, context: &Array1<f32>, q: usize) -
         lines.push(format!(
             "{sign}{:.4} × {}   ({})",
             w[i],
-            vec_text(row),
+            written_row(row),
             TOKENS[i]
         ));
     }
-    let ctx: Vec<String> = context.iter().map(|v| format!("{v:.4}")).collect();
-    lines.push(format!("= [{}]", ctx.join(", ")));
+    lines.push(format!("= {}", row_4dp(context.view())));
     lines.join("\n")
 }
 
@@ -177,6 +140,7 @@ fn sum_text(x: &Array2<f32>, w: &Array1<f32>, context: &Array1<f32>, q: usize) -
 mod tests {
     use super::*;
     use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
 
     fn run(query: &str, method: &str) -> SceneOutput {
         let mut p = ParamValues::new();
@@ -186,10 +150,7 @@ mod tests {
     }
 
     fn data(out: &SceneOutput, name: &str) -> Vec<f32> {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t.data.clone(),
-            other => panic!("{name}: {other:?}"),
-        }
+        tensor(out, name).data.clone()
     }
 
     fn close(a: &[f32], b: &[f32]) {

@@ -1,10 +1,24 @@
 //! The worked inputs of *Build a Large Language Model (from Scratch)*, so a reader with the book
 //! open sees the same numbers. Facts only: the values are the book's, the code is ours.
 
+use super::SceneError;
 use ndarray::{Array1, Array2, array};
 
 /// "Your journey starts with one step", one token per row of [`embeddings`].
 pub const TOKENS: [&str; 6] = ["Your", "journey", "starts", "with", "one", "step"];
+
+/// The names of the three embedding dimensions, one per column of [`embeddings`].
+pub const DIMS: [&str; 3] = ["d1", "d2", "d3"];
+
+/// The row of `token` in [`TOKENS`]; `param` names the lesson parameter that chose it, for the error.
+pub fn token_index(param: &str, token: &str) -> Result<usize, SceneError> {
+    TOKENS.iter().position(|t| *t == token).ok_or_else(|| {
+        SceneError(format!(
+            "`{param}` must be one of the tokens {}, not `{token}`",
+            TOKENS.join(", ")
+        ))
+    })
+}
 
 /// The six tokens as 3-d embeddings, shape (6, 3).
 pub fn embeddings() -> Array2<f32> {

@@ -1,12 +1,14 @@
 //! Lesson 7, token and position embeddings: a lookup is a one-hot row times the table; learned
-//! positions are added so two copies of one token at different places differ.
+//! positions are added so two copies of one token at different places differ. Both lookups are
+//! the engine's embedding op; the one-hot product (the engine's matmul) is shown equal to them.
 
-use super::book::{TOKENS, labels};
-use super::{Scene, SceneContext, SceneError, params};
+use super::book::{TOKENS, labels, token_index};
+use super::ops::{self, max_abs_diff};
+use super::{Scene, SceneContext, SceneError, labelled, params, row_4dp};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use crate::ui::widgets::shapes::ShapeTrace;
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -29,11 +31,6 @@ pub fn one_hot(ids: &[usize], vocab: usize) -> Array2<f32> {
     m
 }
 
-/// ids: (T,), table: (V, C) -> (T, C): row t is table row ids[t].
-pub fn lookup(ids: &[usize], table: &Array2<f32>) -> Array2<f32> {
-    table.select(Axis(0), ids)
-}
-
 /// A (rows, cols) table of standard normal values from a seeded stream (as nn.Embedding
 /// initialises its weight).
 fn normal_table(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
@@ -44,14 +41,7 @@ fn normal_table(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
 fn token_ids(sequence: &str) -> Result<Vec<usize>, SceneError> {
     sequence
         .split_whitespace()
-        .map(|w| {
-            TOKENS.iter().position(|t| *t == w).ok_or_else(|| {
-                SceneError(format!(
-                    "`{w}` is not in the vocabulary {}; pick another sequence",
-                    TOKENS.join(", ")
-                ))
-            })
-        })
+        .map(|w| token_index("sequence", w))
         .collect()
 }
 
@@ -91,15 +81,13 @@ impl Scene for Embeddings {
         let tok_table = normal_table(v, c, seed.wrapping_mul(2));
         let pos_table = normal_table(ctx_len, c, seed.wrapping_mul(2) + 1);
 
-        let tok_emb = lookup(&ids, &tok_table);
+        let tok_emb = ops::lookup(&ids, tok_table.view())?;
         let hot = one_hot(&ids, v);
-        let product = hot.dot(&tok_table);
+        let product = ops::matmul(hot.view(), tok_table.view())?;
         let positions: Vec<usize> = (0..t).collect();
-        let pos_emb = lookup(&positions, &pos_table);
+        let pos_emb = ops::lookup(&positions, pos_table.view())?;
         let input = &tok_emb + &pos_emb;
-        let max_diff = (&product - &tok_emb)
-            .iter()
-            .fold(0f32, |m, d| m.max(d.abs()));
+        let max_diff = max_abs_diff(&product, &tok_emb);
 
         let words: Vec<String> = ids.iter().map(|&i| TOKENS[i].to_string()).collect();
         let seq_labels: Vec<String> = words
@@ -108,33 +96,18 @@ impl Scene for Embeddings {
             .map(|(p, w)| format!("{w}@{p}"))
             .collect();
         let pos_labels: Vec<String> = (0..ctx_len).map(|p| format!("pos {p}")).collect();
-        let per_token = |m: &Array2<f32>| {
-            Value::Tensor(
-                Tensor::from_array(m)
-                    .with_axes(&["token", "dim"])
-                    .with_labels(0, seq_labels.clone())
-                    .with_labels(1, dims(c)),
-            )
-        };
+        let dims = dims(c);
+        let vocab = labels(&TOKENS);
+        let per_token = |m: &Array2<f32>| labelled(m, &["token", "dim"], &[&seq_labels, &dims]);
 
         let mut out = SceneOutput::default();
         out.push(
             "token_table",
-            Value::Tensor(
-                Tensor::from_array(&tok_table)
-                    .with_axes(&["vocab", "dim"])
-                    .with_labels(0, labels(&TOKENS))
-                    .with_labels(1, dims(c)),
-            ),
+            labelled(&tok_table, &["vocab", "dim"], &[&vocab, &dims]),
         );
         out.push(
             "position_table",
-            Value::Tensor(
-                Tensor::from_array(&pos_table)
-                    .with_axes(&["position", "dim"])
-                    .with_labels(0, pos_labels)
-                    .with_labels(1, dims(c)),
-            ),
+            labelled(&pos_table, &["position", "dim"], &[&pos_labels, &dims]),
         );
         out.push(
             "ids",
@@ -146,12 +119,7 @@ impl Scene for Embeddings {
         );
         out.push(
             "one_hot",
-            Value::Tensor(
-                Tensor::from_array(&hot)
-                    .with_axes(&["token", "vocab"])
-                    .with_labels(0, seq_labels.clone())
-                    .with_labels(1, labels(&TOKENS)),
-            ),
+            labelled(&hot, &["token", "vocab"], &[&seq_labels, &vocab]),
         );
         out.push("token_embeddings", per_token(&tok_emb));
         out.push("one_hot_product", per_token(&product));
@@ -169,7 +137,7 @@ impl Scene for Embeddings {
         );
         out.push(
             "lookup_vs_product",
-            Value::Text(lookup_text(&ids, &hot, &tok_table, max_diff)),
+            Value::Text(lookup_text(&ids, &hot, &product, &tok_table, max_diff)),
         );
         out.push(
             "repeats",
@@ -179,13 +147,14 @@ impl Scene for Embeddings {
     }
 }
 
-fn row_text(row: ndarray::ArrayView1<f32>) -> String {
-    let cells: Vec<String> = row.iter().map(|v| format!("{v:.4}")).collect();
-    format!("[{}]", cells.join(", "))
-}
-
-/// The first token's lookup written out as a one-hot product.
-fn lookup_text(ids: &[usize], hot: &Array2<f32>, table: &Array2<f32>, max_diff: f32) -> String {
+/// The first token's lookup written out as a one-hot product (`product` = one_hot @ table).
+fn lookup_text(
+    ids: &[usize],
+    hot: &Array2<f32>,
+    product: &Array2<f32>,
+    table: &Array2<f32>,
+    max_diff: f32,
+) -> String {
     let id = ids[0];
     let ones: Vec<String> = hot.row(0).iter().map(|v| format!("{v:.0}")).collect();
     format!(
@@ -197,8 +166,8 @@ fn lookup_text(ids: &[usize], hot: &Array2<f32>, table: &Array2<f32>, max_diff: 
          max |one_hot @ table − lookup| over all {} tokens = {max_diff}",
         TOKENS[id],
         ones.join(", "),
-        row_text(hot.row(0).dot(table).view()),
-        row_text(table.row(id)),
+        row_4dp(product.row(0)),
+        row_4dp(table.row(id)),
         ids.len(),
     )
 }
@@ -213,11 +182,11 @@ fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> Str
                 "\"{w}\" appears at positions {a} and {b}.\n\
                  token embeddings: {} and {} (distance {:.4})\n\
                  with positions added: {} and {} (distance {:.4})",
-                row_text(tok.row(a)),
-                row_text(tok.row(b)),
+                row_4dp(tok.row(a)),
+                row_4dp(tok.row(b)),
                 dist(tok, a, b),
-                row_text(input.row(a)),
-                row_text(input.row(b)),
+                row_4dp(input.row(a)),
+                row_4dp(input.row(b)),
                 dist(input, a, b),
                 w = words[a],
             );
@@ -230,6 +199,7 @@ fn repeats_text(words: &[String], tok: &Array2<f32>, input: &Array2<f32>) -> Str
 mod tests {
     use super::*;
     use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
 
     fn params(seq: &str, ctx: i64) -> ParamValues {
         let mut p = ParamValues::new();
@@ -238,13 +208,6 @@ mod tests {
         p.insert("seed".into(), ParamValue::Int(123));
         p.insert("sequence".into(), ParamValue::Text(seq.into()));
         p
-    }
-
-    fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t,
-            other => panic!("{name}: {other:?}"),
-        }
     }
 
     #[test]

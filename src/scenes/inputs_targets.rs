@@ -258,6 +258,7 @@ fn summary_text(data: &Encoded, split: &Split, loader: &Loader, config: &DataCon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenes::testing::tensor;
 
     fn params(context_length: i64, stride: i64, batch_size: i64, shuffle: bool) -> ParamValues {
         let mut p = ParamValues::new();
@@ -266,13 +267,6 @@ mod tests {
         p.insert("batch_size".into(), ParamValue::Int(batch_size));
         p.insert("shuffle".into(), ParamValue::Bool(shuffle));
         p
-    }
-
-    fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t,
-            other => panic!("{name}: {other:?}"),
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod attention_one;
 pub mod book;
 pub mod embeddings;
 pub mod inputs_targets;
+pub mod ops;
 pub mod params;
 pub mod projections;
 pub mod softmax;
@@ -16,7 +17,7 @@ pub mod tokenization;
 pub mod vectors;
 
 use crate::lessons::ParamValues;
-use crate::results::SceneOutput;
+use crate::results::{SceneOutput, Tensor, Value};
 use std::path::PathBuf;
 
 /// What every scene may use besides its parameters.
@@ -69,5 +70,46 @@ pub fn num(v: f32) -> String {
         "0".to_string()
     } else {
         s.to_string()
+    }
+}
+
+/// A vector as written in a worked sum, `[0.55, 0.87, 0.66]` (each entry as [`num`] writes it).
+pub fn written_row(v: ndarray::ArrayView1<f32>) -> String {
+    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
+    format!("[{}]", cells.join(", "))
+}
+
+/// A computed vector to 4 decimals, `[0.4419, 0.6515, 0.5683]`.
+pub fn row_4dp(v: ndarray::ArrayView1<f32>) -> String {
+    let cells: Vec<String> = v.iter().map(|x| format!("{x:.4}")).collect();
+    format!("[{}]", cells.join(", "))
+}
+
+/// An array as a tensor value with its axes named and every position along every axis labelled.
+pub fn labelled<D: ndarray::Dimension>(
+    a: &ndarray::Array<f32, D>,
+    axes: &[&str],
+    labels: &[&[String]],
+) -> Value {
+    let tensor = labels
+        .iter()
+        .enumerate()
+        .fold(Tensor::from_array(a).with_axes(axes), |t, (axis, l)| {
+            t.with_labels(axis, l.to_vec())
+        });
+    Value::Tensor(tensor)
+}
+
+/// Helpers shared by the scenes' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::results::{SceneOutput, Tensor, Value};
+
+    /// The tensor a scene produced under `name`; panics with what was there instead.
+    pub fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
+        match out.get(name) {
+            Some(Value::Tensor(t)) => t,
+            other => panic!("{name}: expected a tensor, got {other:?}"),
+        }
     }
 }

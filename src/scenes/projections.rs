@@ -1,9 +1,10 @@
 //! Lesson 2, matrices as projections: the six tokens (6, 3) times a weight matrix into d_out
-//! dimensions, once stored (in, out) as `x @ W`, once stored (out, in) as a linear layer computes
-//! it, `x @ Wᵀ`; the two are shown equal.
+//! dimensions, once stored (in, out) as `x @ W` through the engine's matmul, once stored (out, in)
+//! through the engine's linear layer, which computes `x @ Wᵀ`; the two are shown equal.
 
-use super::book::{TOKENS, embeddings, labels, w_query};
-use super::{Scene, SceneContext, SceneError, num, params};
+use super::book::{DIMS, TOKENS, embeddings, labels, token_index, w_query};
+use super::ops::{self, max_abs_diff};
+use super::{Scene, SceneContext, SceneError, labelled, num, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use ndarray::Array2;
@@ -58,67 +59,35 @@ impl Scene for Projections {
                 )));
             }
         };
-        let token = params::text(params, "token")?;
-        let t = TOKENS.iter().position(|w| *w == token).ok_or_else(|| {
-            SceneError(format!(
-                "`token` must be one of {}, not `{token}`",
-                TOKENS.join(", ")
-            ))
-        })?;
+        let t = token_index("token", params::text(params, "token")?)?;
 
         let x = embeddings();
         let d_in = x.ncols();
         let w = weight_in_out(d_out, ctx.seed);
         // A linear layer keeps its own copy laid out (out, in), as PyTorch's nn.Linear does.
         let w_linear: Array2<f32> = w.t().as_standard_layout().to_owned();
-        let xw = x.dot(&w);
-        let linear = x.dot(&w_linear.t());
-        let max_diff = xw
-            .iter()
-            .zip(linear.iter())
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let xw = ops::matmul(x.view(), w.view())?;
+        let linear = ops::linear(x.view(), w_linear.view())?;
+        let max_diff = max_abs_diff(&xw, &linear);
 
         let tokens = labels(&TOKENS);
         let outs: Vec<String> = (0..d_out).map(|j| format!("o{}", j + 1)).collect();
-        let ins: Vec<String> = (0..d_in).map(|i| format!("d{}", i + 1)).collect();
+        let ins = labels(&DIMS[..d_in]);
         let mut out = SceneOutput::default();
-        out.push(
-            "x",
-            Value::Tensor(
-                Tensor::from_array(&x)
-                    .with_axes(&["token", "in"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, ins.clone()),
-            ),
-        );
+        out.push("x", labelled(&x, &["token", "in"], &[&tokens, &ins]));
         let shown_w = if out_in {
-            Tensor::from_array(&w_linear)
-                .with_axes(&["out", "in"])
-                .with_labels(0, outs.clone())
-                .with_labels(1, ins.clone())
+            labelled(&w_linear, &["out", "in"], &[&outs, &ins])
         } else {
-            Tensor::from_array(&w)
-                .with_axes(&["in", "out"])
-                .with_labels(0, ins.clone())
-                .with_labels(1, outs.clone())
+            labelled(&w, &["in", "out"], &[&ins, &outs])
         };
-        out.push("w", Value::Tensor(shown_w));
+        out.push("w", shown_w);
         let result = if out_in { &linear } else { &xw };
-        out.push(
-            "xw",
-            Value::Tensor(
-                Tensor::from_array(result)
-                    .with_axes(&["token", "out"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, outs.clone()),
-            ),
-        );
+        out.push("xw", labelled(result, &["token", "out"], &[&tokens, &outs]));
         out.push(
             "shapes",
             Value::Text(shape_trace(x.nrows(), d_in, d_out, out_in)),
         );
-        out.push("row_written_out", Value::Text(row_text(&x, &w, t)));
+        out.push("row_written_out", Value::Text(row_text(&x, &w, &xw, t)));
         out.push(
             "max_abs_difference",
             Value::Tensor(Tensor::new(vec![1], vec![max_diff]).with_axes(&["value"])),
@@ -161,19 +130,16 @@ fn shape_trace(n: usize, d_in: usize, d_out: usize, out_in: bool) -> String {
     }
 }
 
-/// One token's output written out: each output is the token's row dotted with one column of W.
-fn row_text(x: &Array2<f32>, w: &Array2<f32>, t: usize) -> String {
+/// One token's output (row t of `xw`) written out: each output is the token's row dotted with one
+/// column of W.
+fn row_text(x: &Array2<f32>, w: &Array2<f32>, xw: &Array2<f32>, t: usize) -> String {
     let row = x.row(t);
-    let outputs = row.dot(w);
+    let outputs = xw.row(t);
     let mut lines = vec![format!(
-        "{} [{}] → [{}]",
+        "{} {} → {}",
         TOKENS[t],
-        row.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", "),
-        outputs
-            .iter()
-            .map(|v| format!("{v:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        written_row(row),
+        row_4dp(outputs)
     )];
     for j in 0..w.ncols() {
         let terms: Vec<String> = row

@@ -1,8 +1,9 @@
 //! Lesson 3, logits and softmax: the book's toy next-token logits turned into probabilities at a
-//! temperature, with a constant added to every logit; the naive formula beside the safe one.
+//! temperature, with a constant added to every logit; the naive formula beside the engine's safe
+//! one (max subtracted first).
 
 use super::book::{VOCAB, labels, toy_logits};
-use super::{Scene, SceneContext, SceneError, params};
+use super::{Scene, SceneContext, SceneError, labelled, ops, params};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use ndarray::Array1;
@@ -16,15 +17,6 @@ pub const F32_EXP_LIMIT: f32 = 88.72284;
 /// and underflows to 0/0 when every z is below ~-103.
 pub fn naive_softmax(z: &Array1<f32>) -> Array1<f32> {
     let e = z.mapv(f32::exp);
-    let sum = e.sum();
-    e / sum
-}
-
-/// Softmax with the max subtracted first: the same probabilities (the factor e^-max cancels),
-/// but every exponent is ≤ 0, so nothing overflows and the largest term is exactly 1.
-pub fn stable_softmax(z: &Array1<f32>) -> Array1<f32> {
-    let max = z.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let e = z.mapv(|v| (v - max).exp());
     let sum = e.sum();
     e / sum
 }
@@ -64,7 +56,9 @@ impl Scene for Softmax {
         let scaled = shifted.mapv(|v| v / temperature);
         let max = scaled.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
         let stable_logits = scaled.mapv(|v| v - max);
-        let probs = stable_softmax(&scaled);
+        // The engine's softmax subtracts the max first: the factor e^-max cancels, so the
+        // probabilities are the same, but every exponent is ≤ 0 and nothing overflows.
+        let probs = ops::softmax(scaled.view())?;
         let naive = naive_softmax(&scaled);
         let best = probs
             .iter()
@@ -74,13 +68,7 @@ impl Scene for Softmax {
         let h = entropy(&probs);
 
         let words = labels(&VOCAB);
-        let bars = |a: &Array1<f32>| {
-            Value::Tensor(
-                Tensor::from_array(a)
-                    .with_axes(&["word"])
-                    .with_labels(0, words.clone()),
-            )
-        };
+        let bars = |a: &Array1<f32>| labelled(a, &["word"], &[&words]);
         let mut out = SceneOutput::default();
         out.push("probabilities", bars(&probs));
         out.push("logits", bars(&logits));
@@ -142,6 +130,14 @@ fn overflow_text(
              Safe: subtracting the max {max:.2} first makes the largest exponent exp(0) = 1; \
              the probabilities are unchanged."
         )
+    } else if sum.is_infinite() {
+        format!(
+            "Naive: every exp(z) fits in f32 (the largest is exp({max:.2})), but their sum passes \
+             the largest f32 (about 3.4e38) and is inf, so every word gets a finite number / inf \
+             = 0.\n\
+             Safe: subtracting the max {max:.2} first makes the largest exponent exp(0) = 1; \
+             the probabilities are unchanged."
+        )
     } else if sum == 0.0 {
         format!(
             "Naive: every exp(z) underflows to 0 in f32 (the largest is exp({max:.2})), so the naive \
@@ -165,5 +161,42 @@ fn overflow_text(
                 format!("{biggest:.4e}")
             }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::ParamValue;
+    use crate::scenes::testing::tensor;
+
+    fn run(shift: f64) -> SceneOutput {
+        let mut p = ParamValues::new();
+        p.insert("temperature".into(), ParamValue::Float(1.0));
+        p.insert("shift".into(), ParamValue::Float(shift));
+        Softmax.compute(&p, &SceneContext::default()).unwrap()
+    }
+
+    #[test]
+    fn a_sum_that_overflows_is_told_apart_from_agreement() {
+        // exp(6.75 + 81.7) fits in f32, but adding exp(6.28 + 81.7) to it does not.
+        let out = run(81.7);
+        assert!(
+            tensor(&out, "naive_probabilities")
+                .data
+                .iter()
+                .all(|&p| p == 0.0)
+        );
+        let Some(Value::Text(text)) = out.get("overflow") else {
+            panic!("overflow is text")
+        };
+        assert!(text.contains("their sum passes"), "{text}");
+        // The safe form still gives the unshifted probabilities (up to f32 rounding of the sums).
+        let safe = &tensor(&out, "probabilities").data;
+        let unshifted = run(0.0);
+        let base = &tensor(&unshifted, "probabilities").data;
+        for (a, b) in safe.iter().zip(base) {
+            assert!((a - b).abs() < 1e-6, "{safe:?} vs {base:?}");
+        }
     }
 }

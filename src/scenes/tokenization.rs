@@ -346,19 +346,13 @@ fn bpe_split_of(word: &str, bpe: &Encoded) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenes::testing::tensor;
 
     fn params(vocab: &str, text: &str) -> ParamValues {
         let mut p = ParamValues::new();
         p.insert("vocab_size".into(), ParamValue::Text(vocab.into()));
         p.insert("text".into(), ParamValue::Text(text.into()));
         p
-    }
-
-    fn tensor<'a>(out: &'a SceneOutput, name: &str) -> &'a Tensor {
-        match out.get(name) {
-            Some(Value::Tensor(t)) => t,
-            other => panic!("{name}: {other:?}"),
-        }
     }
 
     #[test]

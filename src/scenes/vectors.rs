@@ -1,10 +1,10 @@
 //! Lesson 1, vectors and similarity: dot products, lengths and cosine similarities of the book's
 //! six token embeddings, a 2-d view of them, and one pair worked out by hand.
 
-use super::book::{TOKENS, embeddings, labels};
-use super::{Scene, SceneContext, SceneError, num, params};
+use super::book::{DIMS, TOKENS, embeddings, labels, token_index};
+use super::{Scene, SceneContext, SceneError, labelled, num, ops, params};
 use crate::lessons::ParamValues;
-use crate::results::{SceneOutput, Tensor, Value};
+use crate::results::{SceneOutput, Value};
 use ndarray::{Array1, Array2, Axis};
 
 pub struct Vectors;
@@ -12,21 +12,10 @@ pub struct Vectors;
 /// The projection choices: which two of the three dimensions to plot.
 pub const AXIS_PAIRS: [(&str, usize, usize); 3] =
     [("d1-d2", 0, 1), ("d1-d3", 0, 2), ("d2-d3", 1, 2)];
-const DIMS: [&str; 3] = ["d1", "d2", "d3"];
 
-fn token_index(params: &ParamValues, name: &str) -> Result<usize, SceneError> {
-    let token = params::text(params, name)?;
-    TOKENS.iter().position(|t| *t == token).ok_or_else(|| {
-        SceneError(format!(
-            "`{name}` must be one of the tokens {}, not `{token}`",
-            TOKENS.join(", ")
-        ))
-    })
-}
-
-/// Every pairwise dot product: (n, d) -> (n, n).
-pub fn dot_products(x: &Array2<f32>) -> Array2<f32> {
-    x.dot(&x.t())
+/// Every pairwise dot product, X·Xᵀ by the engine's matmul: (n, d) -> (n, n).
+pub fn dot_products(x: &Array2<f32>) -> Result<Array2<f32>, SceneError> {
+    ops::matmul(x.view(), x.t())
 }
 
 /// The length (Euclidean norm) of each row: (n, d) -> (n,).
@@ -34,10 +23,9 @@ pub fn lengths(x: &Array2<f32>) -> Array1<f32> {
     x.map_axis(Axis(1), |row| row.dot(&row).sqrt())
 }
 
-/// Cosine similarity of every pair of rows: dot / (|a| |b|), (n, d) -> (n, n).
-pub fn cosine_similarity(x: &Array2<f32>) -> Array2<f32> {
-    let dots = dot_products(x);
-    let len = lengths(x);
+/// Cosine similarity of every pair of rows from their dot products (n, n) and lengths (n):
+/// dot / (|a| |b|), (n, n).
+pub fn cosine_similarity(dots: &Array2<f32>, len: &Array1<f32>) -> Array2<f32> {
     Array2::from_shape_fn(dots.dim(), |(i, j)| dots[[i, j]] / (len[i] * len[j]))
 }
 
@@ -51,8 +39,8 @@ impl Scene for Vectors {
         params: &ParamValues,
         _ctx: &SceneContext,
     ) -> Result<SceneOutput, SceneError> {
-        let a = token_index(params, "first")?;
-        let b = token_index(params, "second")?;
+        let a = token_index("first", params::text(params, "first")?)?;
+        let b = token_index("second", params::text(params, "second")?)?;
         let axes = params::text(params, "axes")?;
         let &(_, ax, ay) = AXIS_PAIRS
             .iter()
@@ -64,56 +52,34 @@ impl Scene for Vectors {
             })?;
 
         let x = embeddings();
-        let dots = dot_products(&x);
+        let dots = dot_products(&x)?;
         let len = lengths(&x);
-        let cos = cosine_similarity(&x);
+        let cos = cosine_similarity(&dots, &len);
         let tokens = labels(&TOKENS);
-        let square = |m: &Array2<f32>| {
-            Tensor::from_array(m)
-                .with_axes(&["token", "token"])
-                .with_labels(0, tokens.clone())
-                .with_labels(1, tokens.clone())
-        };
+        let square = |m: &Array2<f32>| labelled(m, &["token", "token"], &[&tokens, &tokens]);
 
         let mut out = SceneOutput::default();
         out.push(
             "embeddings",
-            Value::Tensor(
-                Tensor::from_array(&x)
-                    .with_axes(&["token", "dim"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, labels(&DIMS)),
-            ),
+            labelled(&x, &["token", "dim"], &[&tokens, &labels(&DIMS)]),
         );
         let projection = Array2::from_shape_fn((x.nrows(), 2), |(i, k)| {
             x[[i, if k == 0 { ax } else { ay }]]
         });
         out.push(
             "projection",
-            Value::Tensor(
-                Tensor::from_array(&projection)
-                    .with_axes(&["token", "dim"])
-                    .with_labels(0, tokens.clone())
-                    .with_labels(1, vec![DIMS[ax].to_string(), DIMS[ay].to_string()]),
+            labelled(
+                &projection,
+                &["token", "dim"],
+                &[&tokens, &labels(&[DIMS[ax], DIMS[ay]])],
             ),
         );
-        out.push("dot_products", Value::Tensor(square(&dots)));
-        out.push(
-            "lengths",
-            Value::Tensor(
-                Tensor::from_array(&len)
-                    .with_axes(&["token"])
-                    .with_labels(0, tokens.clone()),
-            ),
-        );
-        out.push("cosine_similarity", Value::Tensor(square(&cos)));
+        out.push("dot_products", square(&dots));
+        out.push("lengths", labelled(&len, &["token"], &[&tokens]));
+        out.push("cosine_similarity", square(&cos));
         out.push(
             "similarity_to_first",
-            Value::Tensor(
-                Tensor::from_array(&cos.row(a).to_owned())
-                    .with_axes(&["token"])
-                    .with_labels(0, tokens.clone()),
-            ),
+            labelled(&cos.row(a).to_owned(), &["token"], &[&tokens]),
         );
         out.push("pair", Value::Text(pair_text(&x, a, b, &len, &dots, &cos)));
         out.push("most_similar", Value::Text(ranking_text(a, &dots, &cos)));
