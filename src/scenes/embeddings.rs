@@ -45,8 +45,9 @@ fn token_ids(sequence: &str) -> Result<Vec<usize>, SceneError> {
         .collect()
 }
 
+/// Dimension labels counted from 1, as in the other lessons (`d1`, `d2`, ...).
 fn dims(c: usize) -> Vec<String> {
-    (0..c).map(|i| format!("d{i}")).collect()
+    (1..=c).map(|i| format!("d{i}")).collect()
 }
 
 impl Scene for Embeddings {
