@@ -4,6 +4,7 @@
 //! [`Effect`]s the outside world must carry out (recompute the scene, save progress, redraw,
 //! quit). [`runner::Runner`] carries them out; `ui::render` draws the state without changing it.
 
+pub mod answer;
 pub mod keymap;
 pub mod params;
 pub mod progress;
@@ -668,15 +669,20 @@ impl App {
             return vec![];
         };
         // One line only: Enter is bound (finish), so the box never gets a newline.
+        let before = edit.area.clone();
         if !edit.area.input(key) {
             return vec![Effect::Redraw];
         }
-        let mut text = edit.area.lines().join(" ");
+        let text = edit.area.lines().join(" ");
         if text.chars().count() > edit.max_len {
-            text = text.chars().take(edit.max_len).collect();
-            edit.area = TextArea::new(vec![text.clone()]);
-            edit.area.move_cursor(ratatui_textarea::CursorMove::End);
-            self.notice = Some(format!("at most {} characters", edit.max_len));
+            // Refuse the key rather than cut the end off: with the cursor mid-text, cutting
+            // would silently drop what the learner typed earlier.
+            edit.area = before;
+            self.notice = Some(format!(
+                "at most {} characters: delete some to type more",
+                edit.max_len
+            ));
+            return vec![Effect::Redraw];
         }
         let name = edit.param.clone();
         self.set_param(&name, ParamValue::Text(text));
@@ -752,7 +758,7 @@ impl App {
             self.notice = Some("type an answer, then press Enter".into());
             return vec![Effect::Redraw];
         }
-        let correct = question.is_correct(&given);
+        let correct = answer::accepts(question, &given);
         self.record_answer(given, correct)
     }
 
