@@ -26,7 +26,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     status::draw(app, frame, layout.status);
 }
 
-/// " llm-lab · part" on the left, "lesson 3 of 12 · ✓ done" on the right.
+/// " llm-lab · part" on the left, "lesson 3 of 12 ✓ done" on the right.
 pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let part = app.part_of(app.current).to_string();
@@ -38,7 +38,7 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!("· {part}"), Style::new().fg(theme.muted)),
     ]);
     let mut right = vec![Span::styled(
-        format!("lesson {} of {} ", app.current + 1, app.lessons.len()),
+        format!("{} ", lesson_number(app)),
         Style::new().fg(theme.muted),
     )];
     if app.lesson().is_some_and(|l| app.done.contains(&l.meta.id)) {
@@ -49,6 +49,17 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(right)).alignment(Alignment::Right),
         area,
     );
+}
+
+/// "lesson 5 · 4 of 8": the lesson's number in the curriculum (the one the contents shows), then
+/// its place among the lessons loaded when the two differ (a curriculum lesson may be missing).
+pub fn lesson_number(app: &App) -> String {
+    let place = app.current + 1;
+    let total = app.lessons.len();
+    match app.lesson().map(|l| l.meta.order) {
+        Some(order) if order as usize != place => format!("lesson {order} · {place} of {total}"),
+        _ => format!("lesson {place} of {total}"),
+    }
 }
 
 fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
