@@ -133,21 +133,23 @@ fn event_loop(
             bail!("every event source stopped; leaving the lab");
         };
         let input_lost = matches!(first, AppEvent::InputClosed);
-        runner.dispatch(app, first);
+        runner.dispatch_deferred(app, first);
         if input_lost {
             bail!("the keyboard could not be read any more; progress was saved");
         }
-        // Take everything already waiting before drawing again (a burst of wheel events).
+        // Take everything already waiting before drawing again (a burst of wheel events or
+        // pasted text), and run the scene once for the whole burst.
         while let Ok(next) = rx.try_recv() {
             if runner.quit {
                 break;
             }
             let input_lost = matches!(next, AppEvent::InputClosed);
-            runner.dispatch(app, next);
+            runner.dispatch_deferred(app, next);
             if input_lost {
                 bail!("the keyboard could not be read any more; progress was saved");
             }
         }
+        runner.flush(app);
     }
 }
 
