@@ -1,0 +1,155 @@
+//! Regressions found by walking the real lessons as a learner would: each test pins one bug that
+//! was seen on screen.
+
+mod app_fixture;
+
+use app_fixture::*;
+use llm_lab::app::progress::{Progress, ProgressStore};
+use llm_lab::app::runner::Runner;
+use llm_lab::app::{App, AppEvent, AppOptions, Focus, Screen};
+use llm_lab::lessons::ParamValue;
+use llm_lab::ui::status;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+
+/// The built-in lessons, opened at `lesson`.
+fn open(lesson: &str, size: (u16, u16)) -> (App, Runner) {
+    let options = AppOptions {
+        start_lesson: Some(lesson.into()),
+        size,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(
+        llm_lab::lessons::load_builtin(),
+        Progress::default(),
+        options,
+    );
+    let mut runner = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
+    let start = app.start();
+    runner.run(&mut app, start);
+    (app, runner)
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| llm_lab::ui::render(app, f)).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn focus_pane_with_result(app: &mut App, runner: &mut Runner, result: &str) {
+    let index = app
+        .lesson()
+        .unwrap()
+        .meta
+        .panes
+        .iter()
+        .position(|p| p.result == result)
+        .expect("pane exists");
+    while app.focus != Focus::Pane(index) {
+        send(app, runner, [key(KeyCode::Tab)]);
+    }
+}
+
+#[test]
+fn a_focused_heatmap_offers_only_keys_that_work_there() {
+    let (mut app, mut r) = open("vectors", (120, 40));
+    focus_pane_with_result(&mut app, &mut r, "cosine_similarity");
+    let hints = status::hints(&app);
+    // → and ← move the cell cursor here, so the next/previous lesson hint names n and p.
+    assert!(hints.contains(&("n".into(), "next")), "{hints:?}");
+    assert!(hints.contains(&("p".into(), "prev")), "{hints:?}");
+    assert!(!hints.contains(&("→".into(), "next")), "{hints:?}");
+    assert!(!hints.iter().any(|(_, w)| *w == "scroll"), "{hints:?}");
+    // A 2-D tensor has no slices to page through.
+    assert!(!hints.iter().any(|(_, w)| *w == "slice"), "{hints:?}");
+    // And n really does go to the next lesson from here.
+    send(&mut app, &mut r, [ch('n')]);
+    assert_eq!(app.lesson().unwrap().meta.id, "projections");
+}
+
+#[test]
+fn the_cell_readout_stays_off_the_check_screen() {
+    let (mut app, mut r) = open("vectors", (120, 40));
+    focus_pane_with_result(&mut app, &mut r, "cosine_similarity");
+    assert!(status::cursor_readout(&app).is_some());
+    send(&mut app, &mut r, [ch('a')]);
+    assert_eq!(app.screen, Screen::Check);
+    assert!(status::cursor_readout(&app).is_none());
+    assert!(!screen(&app).contains("cosine_similarity["));
+    send(&mut app, &mut r, [key(KeyCode::Esc), ch('?')]);
+    assert!(status::cursor_readout(&app).is_none(), "not under the help");
+}
+
+#[test]
+fn the_title_numbers_a_lesson_as_the_contents_does() {
+    let (app, _) = open("tokenization", (120, 40));
+    let top = screen(&app).lines().next().unwrap().to_string();
+    assert!(top.contains("lesson 5 · 4 of 8"), "{top}");
+    let (app, _) = open("vectors", (120, 40));
+    let top = screen(&app).lines().next().unwrap().to_string();
+    assert!(top.contains("lesson 1 of 8"), "{top}");
+}
+
+#[test]
+fn a_shape_is_accepted_however_it_is_written() {
+    for answer in ["[3072, 768]", "3072 X 768", "(3072,768)", "3072*768"] {
+        let (mut app, mut r) = open("projections", (120, 40));
+        send(&mut app, &mut r, [ch('a')]);
+        assert!(app.typing_answer());
+        type_text(&mut app, &mut r, answer);
+        send(&mut app, &mut r, [key(KeyCode::Enter)]);
+        let outcome = app.check.as_ref().unwrap().outcomes[0].clone().unwrap();
+        assert!(outcome.correct, "{answer}");
+    }
+    let (mut app, mut r) = open("projections", (120, 40));
+    send(&mut app, &mut r, [ch('a')]);
+    type_text(&mut app, &mut r, "768, 3072");
+    send(&mut app, &mut r, [key(KeyCode::Enter)]);
+    let outcome = app.check.as_ref().unwrap().outcomes[0].clone().unwrap();
+    assert!(!outcome.correct, "transposed is wrong");
+}
+
+#[test]
+fn a_full_text_box_refuses_keys_instead_of_cutting_its_end() {
+    // The fixture's text parameter `words` holds at most 12 characters; it starts "one step".
+    let (mut app, mut r) = app_at((100, 30));
+    send(&mut app, &mut r, [ch('w'), key(KeyCode::Home)]);
+    type_text(&mut app, &mut r, "abcdefgh");
+    assert_eq!(
+        param(&app, "words"),
+        ParamValue::Text("abcdone step".into())
+    );
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.contains("at most 12"), "{notice}");
+    // The cursor stayed where the learner was typing.
+    send(&mut app, &mut r, [key(KeyCode::Backspace), ch('X')]);
+    assert_eq!(
+        param(&app, "words"),
+        ParamValue::Text("abcXone step".into())
+    );
+}
+
+#[test]
+fn a_burst_of_keys_with_one_deferred_recompute_ends_as_key_by_key_would() {
+    let (mut one, mut r1) = open("tokenization", (120, 40));
+    let (mut burst, mut r2) = open("tokenization", (120, 40));
+    let keys: Vec<AppEvent> = std::iter::once(ch('i'))
+        .chain(" more words".chars().map(ch))
+        .chain([key(KeyCode::Enter)])
+        .collect();
+    send(&mut one, &mut r1, keys.clone());
+    for k in keys {
+        r2.dispatch_deferred(&mut burst, k);
+    }
+    r2.flush(&mut burst);
+    assert_eq!(one.current_params(), burst.current_params());
+    let a = one.output.clone().unwrap().unwrap();
+    let b = burst.output.clone().unwrap().unwrap();
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+}
