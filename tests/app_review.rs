@@ -153,3 +153,15 @@ fn a_burst_of_keys_with_one_deferred_recompute_ends_as_key_by_key_would() {
     let b = burst.output.clone().unwrap().unwrap();
     assert_eq!(format!("{a:?}"), format!("{b:?}"));
 }
+
+#[test]
+fn a_long_pane_title_gives_way_to_its_shape_and_tab_badge() {
+    let (app, _) = open("attention-matrix", (80, 24));
+    let second_row = screen(&app).lines().nth(1).unwrap().to_string();
+    assert!(second_row.contains("(6×6) 1/7 Tab"), "{second_row}");
+    assert!(second_row.contains("…"), "{second_row}");
+    assert_eq!(
+        llm_lab::ui::panes::pane_title("Scores", "(6×6) ", 40),
+        " Scores (6×6) "
+    );
+}

@@ -91,7 +91,11 @@ fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
     let mut block = focus_block(
         app,
         app.focus == Focus::Prose,
-        format!(" {} ", lesson.meta.title),
+        super::panes::pane_title(
+            &lesson.meta.title,
+            "",
+            area.width.saturating_sub(2) as usize,
+        ),
     );
     if let Some(pos) = scroll_position(app.scrolls.prose, body.height, total) {
         block =
