@@ -40,6 +40,20 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.help_open {
         help::draw(app, frame, area);
     }
+    fit_colours(frame.buffer_mut(), widgets::color::ColorMode::current());
+}
+
+/// On a 256-colour terminal (no COLORTERM=truecolor), every RGB colour of the screen, the
+/// theme's text and borders included, becomes its nearest palette entry: such terminals draw
+/// 24-bit colour codes wrongly or not at all.
+pub fn fit_colours(buf: &mut ratatui::buffer::Buffer, mode: widgets::color::ColorMode) {
+    if mode != widgets::color::ColorMode::Ansi256 {
+        return;
+    }
+    for cell in buf.content.iter_mut() {
+        cell.fg = mode.theme_color(cell.fg);
+        cell.bg = mode.theme_color(cell.bg);
+    }
 }
 
 /// The only thing drawn in a window below the minimum size.
