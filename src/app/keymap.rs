@@ -334,7 +334,7 @@ pub static KEYMAP: &[Binding] = &[
         &[Plain(Up), Plain(Char('k'))],
         Action::CursorUp,
         Context::Pane(View::Heatmap),
-        "move the cell cursor up (the cell shows in the status line)",
+        "move the cell cursor up (the status line reads it out)",
         Some("cell"),
     ),
     bind(
@@ -397,7 +397,7 @@ pub static KEYMAP: &[Binding] = &[
         &[Plain(Up), Plain(Char('k'))],
         Action::CursorUp,
         Context::Pane(View::Attention),
-        "move the cell cursor up (the cell shows in the status line)",
+        "move the cell cursor up (the status line reads it out)",
         Some("cell"),
     ),
     bind(
