@@ -190,3 +190,33 @@ fn a_256_colour_terminal_gets_no_24_bit_colour_anywhere() {
         "the theme's colours became palette entries"
     );
 }
+
+#[test]
+fn a_lesson_that_breaks_while_open_shows_its_error_in_place_and_comes_back_when_mended() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let load = || llm_lab::lessons::load_dir(dir.path()).unwrap();
+    let options = AppOptions {
+        start_lesson: Some("softmax".into()),
+        size: (100, 30),
+        ..AppOptions::default()
+    };
+    let mut app = App::new(load(), Progress::default(), options);
+    let mut r = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
+    let start = app.start();
+    r.run(&mut app, start);
+    let file = dir.path().join("03-softmax.md");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("order = 3", "order = \"three\"")).unwrap();
+    r.dispatch(&mut app, AppEvent::LessonsReloaded(load()));
+    let errors = app.lessons[app.current]
+        .as_ref()
+        .expect_err("shows the broken file");
+    assert!(errors[0].file.ends_with("03-softmax.md"), "{errors:?}");
+    std::fs::write(&file, good).unwrap();
+    r.dispatch(&mut app, AppEvent::LessonsReloaded(load()));
+    assert_eq!(app.lesson().unwrap().meta.id, "softmax");
+}

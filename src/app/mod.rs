@@ -856,14 +856,23 @@ impl App {
     /// New lesson files from disk: keep the lesson open (by id) and the learner's values.
     fn reload(&mut self, lessons: Vec<LessonSlot>) -> Vec<Effect> {
         let current_id = self.lesson().map(|l| l.meta.id.clone());
+        let current_file = self.lessons.get(self.current).and_then(slot_file);
         let failed = lessons.iter().filter(|l| l.is_err()).count();
         self.lessons = lessons;
         for lesson in self.lessons.iter().flatten() {
             let kept = params::restore(&lesson.meta.params, self.params.get(&lesson.meta.id));
             self.params.insert(lesson.meta.id.clone(), kept);
         }
+        // The same lesson by id; else the same file (the lesson being edited just broke, or
+        // was mended): its error or its content shows where the author is looking.
         let index = current_id
             .and_then(|id| self.index_of(&id))
+            .or_else(|| {
+                let file = current_file?;
+                self.lessons
+                    .iter()
+                    .position(|slot| slot_file(slot).as_ref() == Some(&file))
+            })
             .unwrap_or(self.current.min(self.lessons.len().saturating_sub(1)));
         self.current = index;
         self.contents_cursor = self
@@ -903,4 +912,12 @@ impl App {
 
 fn add_clamped(value: u16, delta: i32, max: u16) -> u16 {
     (value as i32 + delta).clamp(0, max as i32) as u16
+}
+
+/// The file a lesson slot was read from, loaded or broken.
+fn slot_file(slot: &LessonSlot) -> Option<std::path::PathBuf> {
+    match slot {
+        Ok(lesson) => Some(std::path::PathBuf::from(&lesson.source)),
+        Err(errors) => errors.first().map(|e| e.file.clone()),
+    }
 }
