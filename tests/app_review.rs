@@ -220,3 +220,15 @@ fn a_lesson_that_breaks_while_open_shows_its_error_in_place_and_comes_back_when_
     r.dispatch(&mut app, AppEvent::LessonsReloaded(load()));
     assert_eq!(app.lesson().unwrap().meta.id, "softmax");
 }
+
+#[test]
+fn a_long_notice_is_cut_short_of_the_seed_instead_of_running_into_it() {
+    let (mut app, _) = open("vectors", (80, 24));
+    app.notice = Some(format!(
+        "progress file {} could not be read",
+        "/very/long".repeat(10)
+    ));
+    let last = screen(&app).lines().last().unwrap().to_string();
+    assert!(last.contains("…") && last.ends_with(" seed 42 "), "{last}");
+    assert!(!last.contains("long seed"), "{last}");
+}

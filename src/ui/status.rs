@@ -84,7 +84,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let room = (area.width as usize).saturating_sub(right_w + 1);
     let left = match &app.notice {
         Some(notice) => Line::from(Span::styled(
-            format!(" {notice}"),
+            super::panes::pane_title(notice, "", room)
+                .trim_end()
+                .to_string(),
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         )),
         None => {
