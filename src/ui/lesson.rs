@@ -181,7 +181,7 @@ fn param_item(app: &App, spec: &ParamSpec) -> Vec<Span<'static>> {
         _ => spec.key.to_string(),
     };
     vec![
-        Span::styled(format!("{} ", spec.label), Style::new().fg(theme.muted)),
+        Span::styled(format!("{} ", spec.label), Style::new().fg(theme.fg)),
         Span::styled(
             params::format_value(spec, &value),
             Style::new().fg(theme.fg).add_modifier(Modifier::BOLD),
