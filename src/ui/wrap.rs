@@ -130,8 +130,8 @@ fn width_of(s: &str) -> usize {
     width(s)
 }
 
-/// Width of a leading indent plus list marker ("- ", "* ", "1. "), so wrapped rows of a list
-/// item line up under its first word.
+/// Width of a leading indent plus list marker ("- ", "* ", "1. ", "1) "), so wrapped rows of a
+/// list item (or a check's numbered choice) line up under its first word.
 fn hanging_indent(plain: &str) -> usize {
     let trimmed = plain.trim_start_matches(' ');
     let lead = plain.len() - trimmed.len();
@@ -140,7 +140,8 @@ fn hanging_indent(plain: &str) -> usize {
             2
         } else {
             let digits = trimmed.chars().take_while(|c| c.is_ascii_digit()).count();
-            if digits > 0 && trimmed[digits..].starts_with(". ") {
+            let rest = &trimmed[digits..];
+            if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")) {
                 digits + 2
             } else {
                 0
@@ -198,6 +199,15 @@ mod tests {
             Span::raw("ghij"),
         ])];
         assert_eq!(texts(&wrap_lines(&cut, 4)), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn numbered_choices_hang_under_their_text() {
+        let lines = [Line::from("  1) alpha beta gamma")];
+        assert_eq!(
+            texts(&wrap_lines(&lines, 16)),
+            ["  1) alpha beta", "     gamma"]
+        );
     }
 
     #[test]
