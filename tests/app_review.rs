@@ -232,3 +232,59 @@ fn a_long_notice_is_cut_short_of_the_seed_instead_of_running_into_it() {
     assert!(last.contains("…") && last.ends_with(" seed 42 "), "{last}");
     assert!(!last.contains("long seed"), "{last}");
 }
+
+#[test]
+fn a_lesson_id_missing_because_its_file_is_broken_is_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/lessons/03-softmax.md"
+    ))
+    .unwrap();
+    std::fs::write(
+        dir.path().join("03-softmax.md"),
+        good.replace("order = 3", "order = \"three\""),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_llm-lab"))
+        .args(["dump", "softmax", "--lessons"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not be loaded"), "{err}");
+    assert!(err.contains("lessons check"), "{err}");
+}
+
+#[test]
+fn tokenizer_commands_refuse_flags_they_would_ignore() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_llm-lab"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["tokenizer", "encode", "hi", "--corpus", "/no/such.txt"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not read --corpus"));
+    let out = run(&[
+        "tokenizer",
+        "decode",
+        "1",
+        "--char",
+        "--tokenizer",
+        "x.json",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not read --tokenizer"));
+    // A flag after the ids is a flag, not an id.
+    let out = run(&["tokenizer", "decode", "40", "41", "--char"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["tokenizer", "decode", "-5"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'-5' is not a token id"));
+}

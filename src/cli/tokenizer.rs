@@ -43,7 +43,7 @@ pub enum TokenizerCommand {
     },
     /// Turn ids back into text (ids separated by spaces or commas).
     Decode {
-        #[arg(required = true, value_name = "IDS", allow_hyphen_values = true)]
+        #[arg(required = true, value_name = "IDS", allow_negative_numbers = true)]
         ids: Vec<String>,
         /// Use a character-level tokenizer built from the corpus instead of BPE.
         #[arg(long)]

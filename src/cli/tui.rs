@@ -50,6 +50,12 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     if let Some(id) = &opts.lesson {
         let known = slots.iter().flatten().any(|l| &l.meta.id == id);
         if !known {
+            let broken = slots.iter().filter(|s| s.is_err()).count();
+            if broken > 0 {
+                bail!(
+                    "no lesson has the id `{id}`, but {broken} lesson file(s) could not be loaded, perhaps this one: `llm-lab lessons check DIR` shows why"
+                );
+            }
             bail!("no lesson has the id `{id}`; `llm-lab lessons list` shows the ids");
         }
     }
