@@ -288,3 +288,16 @@ fn tokenizer_commands_refuse_flags_they_would_ignore() {
     let out = run(&["tokenizer", "decode", "-5"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("'-5' is not a token id"));
 }
+
+#[test]
+fn g_and_shift_g_jump_to_the_ends_of_the_help() {
+    let (mut app, mut r) = open("vectors", (80, 24));
+    send(&mut app, &mut r, [ch('?'), ch('G')]);
+    let end = app.help_scroll;
+    assert!(end > 0, "the help is longer than 80x24");
+    send(&mut app, &mut r, [key(KeyCode::PageDown)]);
+    assert_eq!(app.help_scroll, end, "G went to the end");
+    send(&mut app, &mut r, [ch('g')]);
+    assert_eq!(app.help_scroll, 0);
+    assert!(app.help_open);
+}

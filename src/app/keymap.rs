@@ -621,6 +621,20 @@ pub static KEYMAP: &[Binding] = &[
         "scroll the help a page up",
         None,
     ),
+    bind(
+        &[Plain(Char('g')), Plain(Home)],
+        Action::Top,
+        Context::Help,
+        "to the top of the help",
+        None,
+    ),
+    bind(
+        &[Plain(Char('G')), Plain(End)],
+        Action::Bottom,
+        Context::Help,
+        "to the end of the help",
+        None,
+    ),
 ];
 
 /// The action bound to `event` in the first of `contexts` that binds it.
