@@ -167,28 +167,28 @@ fn a_long_pane_title_gives_way_to_its_shape_and_tab_badge() {
 }
 
 #[test]
-fn a_256_colour_terminal_gets_no_24_bit_colour_anywhere() {
+fn a_256_or_16_colour_terminal_gets_no_24_bit_colour_anywhere() {
     use llm_lab::ui::widgets::color::ColorMode;
     use ratatui::style::Color;
-    // No other test of this file looks at colours, so the override cannot disturb them.
-    ColorMode::set_override(Some(ColorMode::Ansi256));
-    let (app, _) = open("vectors", (100, 30));
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|f| llm_lab::ui::render(&app, f)).unwrap();
-    ColorMode::set_override(None);
-    let buf = terminal.backend().buffer();
-    let rgb = buf
-        .content
-        .iter()
-        .filter(|c| matches!(c.fg, Color::Rgb(..)) || matches!(c.bg, Color::Rgb(..)))
-        .count();
-    assert_eq!(rgb, 0, "cells still in 24-bit colour");
-    assert!(
-        buf.content
+    for mode in [ColorMode::Ansi256, ColorMode::Shades] {
+        // No other test of this file looks at colours, so the override cannot disturb them.
+        ColorMode::set_override(Some(mode));
+        let (app, _) = open("vectors", (100, 30));
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| llm_lab::ui::render(&app, f)).unwrap();
+        ColorMode::set_override(None);
+        let buf = terminal.backend().buffer();
+        let rgb = buf
+            .content
             .iter()
-            .any(|c| matches!(c.fg, Color::Indexed(_))),
-        "the theme's colours became palette entries"
-    );
+            .filter(|c| matches!(c.fg, Color::Rgb(..)) || matches!(c.bg, Color::Rgb(..)))
+            .count();
+        assert_eq!(rgb, 0, "{mode:?}: cells still in 24-bit colour");
+        assert!(
+            buf.content.iter().any(|c| c.fg != Color::Reset),
+            "{mode:?}: the theme's colours became colours the terminal has"
+        );
+    }
 }
 
 #[test]
