@@ -158,8 +158,6 @@ fn hanging_indent(plain: &str) -> usize {
 mod tests {
     use super::*;
 
-    use ratatui::style::Stylize;
-
     fn texts(lines: &[Line<'_>]) -> Vec<String> {
         lines
             .iter()
