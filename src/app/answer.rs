@@ -5,8 +5,8 @@ use crate::lessons::Check;
 
 /// Whether `given` answers `check`. A choice question compares the chosen text exactly; a typed
 /// answer also counts when it means the same as an accepted answer: the same numbers in the same
-/// order (brackets and separators such as `,` `x` `×` `*` `by` aside, `1.0` equal to `1`), or the
-/// same words (case, extra spaces and a final full stop aside).
+/// order (brackets, separators such as `,` `x` `×` `*` `by` and a unit after them aside, `1.0`
+/// equal to `1`), or the same words (case, extra spaces and a final full stop aside).
 pub fn accepts(check: &Check, given: &str) -> bool {
     if check.is_correct(given) {
         return true;
@@ -46,8 +46,17 @@ fn numbers_of(text: &str) -> Option<Vec<f64>> {
             c => c,
         })
         .collect();
-    let numbers: Vec<f64> = spaced
-        .split_whitespace()
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    // A unit after the numbers ("10 tokens", "96 windows") is not part of the answer.
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w.chars().all(char::is_alphabetic))
+    {
+        words.pop();
+    }
+    let numbers: Vec<f64> = words
+        .iter()
         .map(|word| word.parse::<f64>().ok().filter(|n| n.is_finite()))
         .collect::<Option<_>>()?;
     (!numbers.is_empty()).then_some(numbers)
@@ -95,6 +104,11 @@ mod tests {
         }
         assert!(!accepts(&check, "0.99"));
         assert!(!accepts(&check, "11"));
+        let windows = typed(&["96"]);
+        assert!(accepts(&windows, "96 windows"));
+        assert!(accepts(&windows, "96 training windows."));
+        assert!(!accepts(&windows, "windows 96 and 97"));
+        assert!(!accepts(&windows, "24 windows"));
     }
 
     #[test]
