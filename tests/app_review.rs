@@ -301,3 +301,13 @@ fn g_and_shift_g_jump_to_the_ends_of_the_help() {
     assert_eq!(app.help_scroll, 0);
     assert!(app.help_open);
 }
+
+#[test]
+fn a_refusing_scene_says_why_once_over_the_pane_column() {
+    let (mut app, mut r) = app_at((100, 30));
+    send(&mut app, &mut r, [ch('n'), ch('n'), ch('n')]);
+    assert!(matches!(app.output, Some(Err(_))));
+    let text = screen(&app);
+    assert_eq!(text.matches("computation stopped").count(), 1, "{text}");
+    assert_eq!(text.matches("corpus is empty").count(), 1, "{text}");
+}

@@ -119,6 +119,29 @@ pub fn scroll_position(scroll: u16, height: u16, total: usize) -> Option<String>
 }
 
 fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Lesson) {
+    // The whole computation refused (a corpus too short, say): say it once, in full, over the
+    // pane column, rather than the same cut-off message in every pane.
+    if let Some(Err(message)) = &app.output
+        && let Some(area) = layout
+            .panes
+            .iter()
+            .map(|(_, r)| *r)
+            .reduce(|a, b| a.union(b))
+    {
+        let theme = &app.theme;
+        let lines = vec![
+            Line::styled(message.clone(), Style::new().fg(theme.negative)),
+            Line::default(),
+            Line::styled(
+                "Change a parameter, or start the lab with other input; the panes come back as soon as the computation succeeds.",
+                Style::new().fg(theme.muted),
+            ),
+        ];
+        let lines = super::wrap::wrap_lines(&lines, inner(area).width);
+        let block = focus_block(app, false, " This lesson's computation stopped ".into());
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    }
     let n = lesson.meta.panes.len();
     for (i, rect) in &layout.panes {
         let spec = &lesson.meta.panes[*i];
