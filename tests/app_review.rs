@@ -216,6 +216,8 @@ fn a_lesson_that_breaks_while_open_shows_its_error_in_place_and_comes_back_when_
         .as_ref()
         .expect_err("shows the broken file");
     assert!(errors[0].file.ends_with("03-softmax.md"), "{errors:?}");
+    let top = screen(&app).lines().next().unwrap().to_string();
+    assert!(top.contains("03-softmax.md could not be loaded"), "{top}");
     std::fs::write(&file, good).unwrap();
     r.dispatch(&mut app, AppEvent::LessonsReloaded(load()));
     assert_eq!(app.lesson().unwrap().meta.id, "softmax");

@@ -29,7 +29,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 /// " llm-lab · part" on the left, "lesson 3 of 12 ✓ done" on the right.
 pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let part = app.part_of(app.current).to_string();
+    // A broken file has no part of its own (it sorts after the others): say what it is instead.
+    let part = match app.lessons.get(app.current) {
+        Some(Err(errors)) => errors.first().map_or_else(
+            || "a lesson file that could not be loaded".to_string(),
+            |e| {
+                let name = e.file.file_name().map(|n| n.to_string_lossy().into_owned());
+                format!("{} could not be loaded", name.unwrap_or_default())
+            },
+        ),
+        _ => app.part_of(app.current).to_string(),
+    };
     let left = Line::from(vec![
         Span::styled(
             " llm-lab ",
