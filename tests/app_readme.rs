@@ -2,13 +2,16 @@
 //! and prints the tables to paste.
 
 use llm_lab::app::keymap::{Context, KEYMAP};
+use llm_lab::lessons::View;
 
-/// The key section of the README as the keymap says it should be.
+/// The key section of the README as the keymap says it should be. Heatmap and attention panes
+/// share one table (a test below checks that their keys really are the same).
 fn expected_keys_section() -> String {
     let contexts = [
         Context::Always,
         Context::Global,
         Context::Lesson,
+        Context::Pane(View::Heatmap),
         Context::Contents,
         Context::Check,
         Context::Answer,
@@ -21,9 +24,12 @@ fn expected_keys_section() -> String {
         if rows.is_empty() {
             continue;
         }
+        let title = match ctx {
+            Context::Pane(_) => "A focused heatmap or attention pane",
+            _ => ctx.title(),
+        };
         out.push_str(&format!(
-            "\n**{}**\n\n| Keys | What they do |\n|---|---|\n",
-            ctx.title()
+            "\n**{title}**\n\n| Keys | What they do |\n|---|---|\n"
         ));
         for b in rows {
             let keys = b.key_names().replace('|', "\\|");
@@ -49,4 +55,24 @@ fn readme_lists_every_key_of_the_keymap() {
         expected.trim(),
         "README key tables differ from the keymap; put this between the markers:\n{expected}"
     );
+}
+
+#[test]
+fn heatmap_and_attention_panes_share_their_keys() {
+    let rows = |view| {
+        KEYMAP
+            .iter()
+            .filter(|b| b.context == Context::Pane(view))
+            .map(|b| (b.key_names(), b.action, b.description))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(View::Heatmap), rows(View::Attention));
+    let panes: Vec<_> = KEYMAP
+        .iter()
+        .filter_map(|b| match b.context {
+            Context::Pane(v) if v != View::Heatmap && v != View::Attention => Some(v),
+            _ => None,
+        })
+        .collect();
+    assert!(panes.is_empty(), "README lists no keys for {panes:?} panes");
 }

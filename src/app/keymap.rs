@@ -122,6 +122,15 @@ impl Key {
         }
     }
 
+    /// A key press this key matches (for a digit, `1`).
+    pub fn sample_event(self) -> KeyEvent {
+        match self {
+            Key::Plain(code) => KeyEvent::new(code, KeyModifiers::NONE),
+            Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            Key::Digit => KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE),
+        }
+    }
+
     /// How the key is written in help, the status bar and the README.
     pub fn name(self) -> String {
         match self {
@@ -325,7 +334,7 @@ pub static KEYMAP: &[Binding] = &[
         &[Plain(Up), Plain(Char('k'))],
         Action::CursorUp,
         Context::Pane(View::Heatmap),
-        "move the cell cursor up (the cell shows in the status line)",
+        "move the cell cursor up (the status line reads it out)",
         Some("cell"),
     ),
     bind(
@@ -388,7 +397,7 @@ pub static KEYMAP: &[Binding] = &[
         &[Plain(Up), Plain(Char('k'))],
         Action::CursorUp,
         Context::Pane(View::Attention),
-        "move the cell cursor up (the cell shows in the status line)",
+        "move the cell cursor up (the status line reads it out)",
         Some("cell"),
     ),
     bind(
@@ -612,16 +621,48 @@ pub static KEYMAP: &[Binding] = &[
         "scroll the help a page up",
         None,
     ),
+    bind(
+        &[Plain(Char('g')), Plain(Home)],
+        Action::Top,
+        Context::Help,
+        "to the top of the help",
+        None,
+    ),
+    bind(
+        &[Plain(Char('G')), Plain(End)],
+        Action::Bottom,
+        Context::Help,
+        "to the end of the help",
+        None,
+    ),
 ];
 
 /// The action bound to `event` in the first of `contexts` that binds it.
 pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Action> {
+    lookup_binding(contexts, event).map(|b| b.action)
+}
+
+/// The binding that answers `event` in the first of `contexts` that binds it.
+fn lookup_binding(contexts: &[Context], event: &KeyEvent) -> Option<&'static Binding> {
     contexts.iter().find_map(|ctx| {
         KEYMAP
             .iter()
             .find(|b| b.context == *ctx && b.keys.iter().any(|k| k.matches(event)))
-            .map(|b| b.action)
     })
+}
+
+/// The keys of `binding` that reach it under `contexts`: a key a more specific context takes
+/// (→ moving a heatmap's cursor rather than going to the next lesson) is left out, so the
+/// status bar never offers a key that would do something else.
+pub fn live_keys(contexts: &[Context], binding: &'static Binding) -> Vec<Key> {
+    binding
+        .keys
+        .iter()
+        .copied()
+        .filter(|k| {
+            lookup_binding(contexts, &k.sample_event()).is_some_and(|b| std::ptr::eq(b, binding))
+        })
+        .collect()
 }
 
 /// The bindings of the given contexts, in table order, context by context.

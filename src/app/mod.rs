@@ -4,6 +4,7 @@
 //! [`Effect`]s the outside world must carry out (recompute the scene, save progress, redraw,
 //! quit). [`runner::Runner`] carries them out; `ui::render` draws the state without changing it.
 
+pub mod answer;
 pub mod keymap;
 pub mod params;
 pub mod progress;
@@ -668,15 +669,20 @@ impl App {
             return vec![];
         };
         // One line only: Enter is bound (finish), so the box never gets a newline.
+        let before = edit.area.clone();
         if !edit.area.input(key) {
             return vec![Effect::Redraw];
         }
-        let mut text = edit.area.lines().join(" ");
+        let text = edit.area.lines().join(" ");
         if text.chars().count() > edit.max_len {
-            text = text.chars().take(edit.max_len).collect();
-            edit.area = TextArea::new(vec![text.clone()]);
-            edit.area.move_cursor(ratatui_textarea::CursorMove::End);
-            self.notice = Some(format!("at most {} characters", edit.max_len));
+            // Refuse the key rather than cut the end off: with the cursor mid-text, cutting
+            // would silently drop what the learner typed earlier.
+            edit.area = before;
+            self.notice = Some(format!(
+                "at most {} characters: delete some to type more",
+                edit.max_len
+            ));
+            return vec![Effect::Redraw];
         }
         let name = edit.param.clone();
         self.set_param(&name, ParamValue::Text(text));
@@ -752,7 +758,7 @@ impl App {
             self.notice = Some("type an answer, then press Enter".into());
             return vec![Effect::Redraw];
         }
-        let correct = question.is_correct(&given);
+        let correct = answer::accepts(question, &given);
         self.record_answer(given, correct)
     }
 
@@ -850,14 +856,23 @@ impl App {
     /// New lesson files from disk: keep the lesson open (by id) and the learner's values.
     fn reload(&mut self, lessons: Vec<LessonSlot>) -> Vec<Effect> {
         let current_id = self.lesson().map(|l| l.meta.id.clone());
+        let current_file = self.lessons.get(self.current).and_then(slot_file);
         let failed = lessons.iter().filter(|l| l.is_err()).count();
         self.lessons = lessons;
         for lesson in self.lessons.iter().flatten() {
             let kept = params::restore(&lesson.meta.params, self.params.get(&lesson.meta.id));
             self.params.insert(lesson.meta.id.clone(), kept);
         }
+        // The same lesson by id; else the same file (the lesson being edited just broke, or
+        // was mended): its error or its content shows where the author is looking.
         let index = current_id
             .and_then(|id| self.index_of(&id))
+            .or_else(|| {
+                let file = current_file?;
+                self.lessons
+                    .iter()
+                    .position(|slot| slot_file(slot).as_ref() == Some(&file))
+            })
             .unwrap_or(self.current.min(self.lessons.len().saturating_sub(1)));
         self.current = index;
         self.contents_cursor = self
@@ -897,4 +912,12 @@ impl App {
 
 fn add_clamped(value: u16, delta: i32, max: u16) -> u16 {
     (value as i32 + delta).clamp(0, max as i32) as u16
+}
+
+/// The file a lesson slot was read from, loaded or broken.
+fn slot_file(slot: &LessonSlot) -> Option<std::path::PathBuf> {
+    match slot {
+        Ok(lesson) => Some(std::path::PathBuf::from(&lesson.source)),
+        Err(errors) => errors.first().map(|e| e.file.clone()),
+    }
 }

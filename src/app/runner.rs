@@ -17,6 +17,8 @@ pub struct Runner {
     pub needs_draw: bool,
     /// The app asked to quit.
     pub quit: bool,
+    /// A recompute asked for during a burst of events, run once by [`Runner::flush`].
+    pending_recompute: bool,
 }
 
 impl Runner {
@@ -26,6 +28,7 @@ impl Runner {
             scenes,
             needs_draw: true,
             quit: false,
+            pending_recompute: false,
         }
     }
 
@@ -33,6 +36,23 @@ impl Runner {
     pub fn dispatch(&mut self, app: &mut App, event: AppEvent) {
         let effects = app.handle(event);
         self.run(app, effects);
+    }
+
+    /// Like [`Runner::dispatch`], but a recompute waits for [`Runner::flush`]: a burst of keys
+    /// (a pasted text, a held-down key) then runs the scene once, not once per key.
+    pub fn dispatch_deferred(&mut self, app: &mut App, event: AppEvent) {
+        let effects = app.handle(event);
+        let (recompute, rest): (Vec<_>, Vec<_>) =
+            effects.into_iter().partition(|e| *e == Effect::Recompute);
+        self.pending_recompute |= !recompute.is_empty();
+        self.run(app, rest);
+    }
+
+    /// Runs the recompute a deferred dispatch put off, if any.
+    pub fn flush(&mut self, app: &mut App) {
+        if std::mem::take(&mut self.pending_recompute) {
+            self.run(app, vec![Effect::Recompute]);
+        }
     }
 
     /// Carries out effects in order.

@@ -119,8 +119,16 @@ pub fn dump(
             .filter_map(|r| r.as_ref().ok())
             .map(|l| l.meta.id.as_str())
             .collect();
+        let broken = loaded.iter().filter(|r| r.is_err()).count();
+        let hint = if broken > 0 {
+            format!(
+                "; {broken} lesson file(s) could not be loaded, perhaps this one (`llm-lab lessons check DIR` shows why)"
+            )
+        } else {
+            String::new()
+        };
         anyhow::bail!(
-            "no lesson `{lesson_id}`; the lessons are: {} (see `llm-lab lessons list`)",
+            "no lesson `{lesson_id}`; the lessons are: {} (see `llm-lab lessons list`){hint}",
             ids.join(", ")
         );
     };

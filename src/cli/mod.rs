@@ -20,10 +20,21 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub lesson: Option<String>,
     /// Load lessons from this folder instead of the built-in ones (reloads a lesson when its file changes).
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(
+        long,
+        value_name = "DIR",
+        global = true,
+        help_heading = "Shared options"
+    )]
     pub lessons: Option<PathBuf>,
     /// Seed for every random thing; the same seed gives the same screen.
-    #[arg(long, value_name = "N", default_value_t = 42, global = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 42,
+        global = true,
+        help_heading = "Shared options"
+    )]
     pub seed: u64,
     /// Forget the lessons done and the current lesson.
     #[arg(long)]
@@ -32,10 +43,20 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", default_value = "dark")]
     pub theme: String,
     /// Use this plain-text file (UTF-8, at most 50 MB) as the corpus instead of the built-in one.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Shared options"
+    )]
     pub corpus: Option<PathBuf>,
     /// Use this tokenizer.json (e.g. from `llm-lab tokenizer train`, or GPT-2's) instead of the built-in one.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Shared options"
+    )]
     pub tokenizer: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -43,7 +43,7 @@ pub enum TokenizerCommand {
     },
     /// Turn ids back into text (ids separated by spaces or commas).
     Decode {
-        #[arg(required = true, value_name = "IDS", allow_hyphen_values = true)]
+        #[arg(required = true, value_name = "IDS", allow_negative_numbers = true)]
         ids: Vec<String>,
         /// Use a character-level tokenizer built from the corpus instead of BPE.
         #[arg(long)]
@@ -79,6 +79,21 @@ pub fn run(args: &TokenizerArgs, _seed: u64) -> anyhow::Result<()> {
 
 /// The tokenizer a command works with: character-level over the corpus, or the BPE file.
 fn pick(args: &TokenizerArgs, char_level: bool) -> anyhow::Result<Tokenizer> {
+    // A flag that would be ignored is refused, so nobody mistakes the output for what they
+    // asked for.
+    if char_level && args.tokenizer.is_some() {
+        anyhow::bail!(
+            "--char builds a character tokenizer from the corpus and does not read --tokenizer; leave out one of the two"
+        );
+    }
+    if !char_level
+        && args.corpus.is_some()
+        && !matches!(args.command, TokenizerCommand::Info { .. })
+    {
+        anyhow::bail!(
+            "a BPE tokenizer is fixed once trained and does not read --corpus: add --char to split by the corpus's characters, or train one on it with `llm-lab tokenizer train --corpus FILE --vocab-size N --out FILE` and pass --tokenizer FILE"
+        );
+    }
     if char_level {
         let corpus = Corpus::load(args.corpus.as_deref())?;
         Ok(Tokenizer::Char(CharTokenizer::from_corpus(&corpus)))

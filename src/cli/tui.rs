@@ -50,6 +50,12 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     if let Some(id) = &opts.lesson {
         let known = slots.iter().flatten().any(|l| &l.meta.id == id);
         if !known {
+            let broken = slots.iter().filter(|s| s.is_err()).count();
+            if broken > 0 {
+                bail!(
+                    "no lesson has the id `{id}`, but {broken} lesson file(s) could not be loaded, perhaps this one: `llm-lab lessons check DIR` shows why"
+                );
+            }
             bail!("no lesson has the id `{id}`; `llm-lab lessons list` shows the ids");
         }
     }
@@ -133,21 +139,23 @@ fn event_loop(
             bail!("every event source stopped; leaving the lab");
         };
         let input_lost = matches!(first, AppEvent::InputClosed);
-        runner.dispatch(app, first);
+        runner.dispatch_deferred(app, first);
         if input_lost {
             bail!("the keyboard could not be read any more; progress was saved");
         }
-        // Take everything already waiting before drawing again (a burst of wheel events).
+        // Take everything already waiting before drawing again (a burst of wheel events or
+        // pasted text), and run the scene once for the whole burst.
         while let Ok(next) = rx.try_recv() {
             if runner.quit {
                 break;
             }
             let input_lost = matches!(next, AppEvent::InputClosed);
-            runner.dispatch(app, next);
+            runner.dispatch_deferred(app, next);
             if input_lost {
                 bail!("the keyboard could not be read any more; progress was saved");
             }
         }
+        runner.flush(app);
     }
 }
 

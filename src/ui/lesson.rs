@@ -26,10 +26,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     status::draw(app, frame, layout.status);
 }
 
-/// " llm-lab · part" on the left, "lesson 3 of 12 · ✓ done" on the right.
+/// " llm-lab · part" on the left, "lesson 3 of 12 ✓ done" on the right.
 pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let part = app.part_of(app.current).to_string();
+    // A broken file has no part of its own (it sorts after the others): say what it is instead.
+    let part = match app.lessons.get(app.current) {
+        Some(Err(errors)) => errors.first().map_or_else(
+            || "a lesson file that could not be loaded".to_string(),
+            |e| {
+                let name = e.file.file_name().map(|n| n.to_string_lossy().into_owned());
+                format!("{} could not be loaded", name.unwrap_or_default())
+            },
+        ),
+        _ => app.part_of(app.current).to_string(),
+    };
     let left = Line::from(vec![
         Span::styled(
             " llm-lab ",
@@ -38,7 +48,7 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!("· {part}"), Style::new().fg(theme.muted)),
     ]);
     let mut right = vec![Span::styled(
-        format!("lesson {} of {} ", app.current + 1, app.lessons.len()),
+        format!("{} ", lesson_number(app)),
         Style::new().fg(theme.muted),
     )];
     if app.lesson().is_some_and(|l| app.done.contains(&l.meta.id)) {
@@ -49,6 +59,17 @@ pub fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(right)).alignment(Alignment::Right),
         area,
     );
+}
+
+/// "lesson 5 · 4 of 8": the lesson's number in the curriculum (the one the contents shows), then
+/// its place among the lessons loaded when the two differ (a curriculum lesson may be missing).
+pub fn lesson_number(app: &App) -> String {
+    let place = app.current + 1;
+    let total = app.lessons.len();
+    match app.lesson().map(|l| l.meta.order) {
+        Some(order) if order as usize != place => format!("lesson {order} · {place} of {total}"),
+        _ => format!("lesson {place} of {total}"),
+    }
 }
 
 fn focus_block<'a>(app: &App, focused: bool, title: String) -> Block<'a> {
@@ -80,7 +101,11 @@ fn draw_prose(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Less
     let mut block = focus_block(
         app,
         app.focus == Focus::Prose,
-        format!(" {} ", lesson.meta.title),
+        super::panes::pane_title(
+            &lesson.meta.title,
+            "",
+            area.width.saturating_sub(2) as usize,
+        ),
     );
     if let Some(pos) = scroll_position(app.scrolls.prose, body.height, total) {
         block =
@@ -104,6 +129,29 @@ pub fn scroll_position(scroll: u16, height: u16, total: usize) -> Option<String>
 }
 
 fn draw_panes(app: &App, frame: &mut Frame, layout: &LessonLayout, lesson: &Lesson) {
+    // The whole computation refused (a corpus too short, say): say it once, in full, over the
+    // pane column, rather than the same cut-off message in every pane.
+    if let Some(Err(message)) = &app.output
+        && let Some(area) = layout
+            .panes
+            .iter()
+            .map(|(_, r)| *r)
+            .reduce(|a, b| a.union(b))
+    {
+        let theme = &app.theme;
+        let lines = vec![
+            Line::styled(message.clone(), Style::new().fg(theme.negative)),
+            Line::default(),
+            Line::styled(
+                "Change a parameter, or start the lab with other input; the panes come back as soon as the computation succeeds.",
+                Style::new().fg(theme.muted),
+            ),
+        ];
+        let lines = super::wrap::wrap_lines(&lines, inner(area).width);
+        let block = focus_block(app, false, " This lesson's computation stopped ".into());
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    }
     let n = lesson.meta.panes.len();
     for (i, rect) in &layout.panes {
         let spec = &lesson.meta.panes[*i];
@@ -166,7 +214,7 @@ fn param_item(app: &App, spec: &ParamSpec) -> Vec<Span<'static>> {
         _ => spec.key.to_string(),
     };
     vec![
-        Span::styled(format!("{} ", spec.label), Style::new().fg(theme.muted)),
+        Span::styled(format!("{} ", spec.label), Style::new().fg(theme.fg)),
         Span::styled(
             params::format_value(spec, &value),
             Style::new().fg(theme.fg).add_modifier(Modifier::BOLD),

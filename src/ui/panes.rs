@@ -53,17 +53,22 @@ pub fn draw_pane(
     look: PaneLook<'_>,
 ) {
     let theme = look.theme;
-    let mut title = format!(" {} ", spec.title.as_deref().unwrap_or(&spec.result));
+    let mut suffix = String::new();
     if let Ok(Value::Tensor(t)) = value {
-        title.push_str(&format!("{} ", shape_text(&t.shape)));
+        suffix.push_str(&format!("{} ", shape_text(&t.shape)));
     }
     let by_widget = value.is_ok_and(|v| widget_view::handles(spec.view, v));
     if let Some(name) = fallback_view_name(spec.view).filter(|_| !by_widget) {
-        title.push_str(&format!("[{name}] "));
+        suffix.push_str(&format!("[{name}] "));
     }
     if let Some(badge) = look.badge {
-        title.push_str(&format!("{badge} "));
+        suffix.push_str(&format!("{badge} "));
     }
+    let title = pane_title(
+        spec.title.as_deref().unwrap_or(&spec.result),
+        &suffix,
+        area.width.saturating_sub(2) as usize,
+    );
     let border = if look.focused {
         Style::new()
             .fg(theme.focus_border)
@@ -113,6 +118,27 @@ pub fn draw_pane(
             }
         },
     }
+}
+
+/// " title shape badge " cut to `room` columns: the title gives way (ending in …) before the
+/// shape and the `2/6 Tab` badge, which say how big the result is and how to reach the pane.
+pub fn pane_title(title: &str, suffix: &str, room: usize) -> String {
+    let full = format!(" {title} {suffix}");
+    if width(full.trim_end()) <= room {
+        return full;
+    }
+    let keep = room.saturating_sub(width(suffix) + 3);
+    if keep == 0 {
+        return full;
+    }
+    let mut cut = String::new();
+    for c in title.chars() {
+        if width(&cut) + width(&c.to_string()) > keep {
+            break;
+        }
+        cut.push(c);
+    }
+    format!(" {}… {suffix}", cut.trim_end())
 }
 
 /// Rows the body of a pane takes at this inner width (a chart fits any height: 0).

@@ -2,24 +2,51 @@
 
 use super::widgets::view::{self as widget_view, ViewInput};
 use super::wrap::width;
-use crate::app::{App, Focus, keymap};
+use crate::app::{App, Focus, Screen, keymap};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The key hints for the current state: the first key of every binding that has a short name.
+/// The key hints for the current state: for every binding that has a short name, the first of
+/// its keys that really reaches it here (none when a more specific context took them all).
+/// Slice keys only show for a tensor that has slices.
 pub fn hints(app: &App) -> Vec<(String, &'static str)> {
-    keymap::bindings_for(&app.contexts())
+    let contexts = app.contexts();
+    let slices = focused_has_slices(app);
+    keymap::bindings_for(&contexts)
         .into_iter()
-        .filter_map(|b| b.short.map(|s| (b.keys[0].name(), s)))
+        .filter(|b| slices || b.action != keymap::Action::NextSlice)
+        .filter_map(|b| {
+            let short = b.short?;
+            let key = keymap::live_keys(&contexts, b).into_iter().next()?;
+            Some((key.name(), short))
+        })
         .collect()
+}
+
+/// Whether the focused pane shows a tensor of more than two axes (batches or heads to page).
+fn focused_has_slices(app: &App) -> bool {
+    let Focus::Pane(i) = app.focus else {
+        return false;
+    };
+    let (Some(spec), Some(Ok(output))) = (
+        app.lesson().and_then(|l| l.meta.panes.get(i)),
+        app.output.as_ref(),
+    ) else {
+        return false;
+    };
+    matches!(output.get(&spec.result), Some(crate::results::Value::Tensor(t)) if t.shape.len() > 2)
 }
 
 /// What the focused heatmap or attention pane's cursor points at, e.g.
 /// `weights[1, 5] = 0.1581 (journey → step)`.
 pub fn cursor_readout(app: &App) -> Option<String> {
+    // Only over the lesson itself: not under the check view, the help or a text box.
+    if app.screen != Screen::Lesson || app.help_open || app.editing.is_some() {
+        return None;
+    }
     let Focus::Pane(i) = app.focus else {
         return None;
     };
@@ -57,7 +84,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let room = (area.width as usize).saturating_sub(right_w + 1);
     let left = match &app.notice {
         Some(notice) => Line::from(Span::styled(
-            format!(" {notice}"),
+            super::panes::pane_title(notice, "", room)
+                .trim_end()
+                .to_string(),
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
         )),
         None => {

@@ -43,6 +43,20 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
             pieces.push((word, span.style));
         }
     }
+    // A word may run across spans (an emphasised word and the comma after it): its pieces
+    // wrap as one unit, so no row starts with the comma.
+    let mut units: Vec<Vec<(String, Style)>> = Vec::new();
+    for piece in pieces {
+        let joins = !piece.0.starts_with(' ')
+            && units
+                .last()
+                .and_then(|u| u.last())
+                .is_some_and(|(t, _)| !t.ends_with(' '));
+        match units.last_mut() {
+            Some(unit) if joins => unit.push(piece),
+            _ => units.push(vec![piece]),
+        }
+    }
     let mut row: Vec<Span<'static>> = Vec::new();
     let mut used = 0usize;
     let mut first_row = true;
@@ -61,9 +75,9 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
         *first = false;
         *used = 0;
     };
-    for (text, style) in pieces {
-        let w = width_of(&text);
-        let is_space = text.starts_with(' ');
+    for unit in units {
+        let w: usize = unit.iter().map(|(t, _)| width_of(t)).sum();
+        let is_space = unit[0].0.starts_with(' ');
         if used == 0 && !first_row {
             if is_space {
                 continue; // no spaces at the start of a continuation row
@@ -74,7 +88,7 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
             }
         }
         if used + w <= width {
-            row.push(Span::styled(text, style));
+            row.extend(unit.into_iter().map(|(t, st)| Span::styled(t, st)));
             used += w;
             continue;
         }
@@ -88,22 +102,24 @@ fn wrap_line(line: &Line<'_>, width: usize, out: &mut Vec<Line<'static>>) {
                 row.push(Span::raw(" ".repeat(hang)));
                 used = hang;
             }
-            row.push(Span::styled(text, style));
+            row.extend(unit.into_iter().map(|(t, st)| Span::styled(t, st)));
             used += w;
             continue;
         }
         // A word longer than a row: cut it where the row ends.
-        let mut chunk = String::new();
-        for ch in text.chars() {
-            let cw = width_of(&ch.to_string());
-            if used + width_of(&chunk) + cw > width && (used > 0 || !chunk.is_empty()) {
-                row.push(Span::styled(std::mem::take(&mut chunk), style));
-                flush(&mut row, &mut used, &mut first_row, out);
+        for (text, style) in unit {
+            let mut chunk = String::new();
+            for ch in text.chars() {
+                let cw = width_of(&ch.to_string());
+                if used + width_of(&chunk) + cw > width && (used > 0 || !chunk.is_empty()) {
+                    row.push(Span::styled(std::mem::take(&mut chunk), style));
+                    flush(&mut row, &mut used, &mut first_row, out);
+                }
+                chunk.push(ch);
             }
-            chunk.push(ch);
+            used += width_of(&chunk);
+            row.push(Span::styled(chunk, style));
         }
-        used += width_of(&chunk);
-        row.push(Span::styled(chunk, style));
     }
     if !row.is_empty() || first_row {
         out.push(Line::from(row).style(base));
@@ -114,8 +130,8 @@ fn width_of(s: &str) -> usize {
     width(s)
 }
 
-/// Width of a leading indent plus list marker ("- ", "* ", "1. "), so wrapped rows of a list
-/// item line up under its first word.
+/// Width of a leading indent plus list marker ("- ", "* ", "1. ", "1) "), so wrapped rows of a
+/// list item (or a check's numbered choice) line up under its first word.
 fn hanging_indent(plain: &str) -> usize {
     let trimmed = plain.trim_start_matches(' ');
     let lead = plain.len() - trimmed.len();
@@ -124,7 +140,8 @@ fn hanging_indent(plain: &str) -> usize {
             2
         } else {
             let digits = trimmed.chars().take_while(|c| c.is_ascii_digit()).count();
-            if digits > 0 && trimmed[digits..].starts_with(". ") {
+            let rest = &trimmed[digits..];
+            if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")) {
                 digits + 2
             } else {
                 0
@@ -161,6 +178,34 @@ mod tests {
     fn cuts_words_longer_than_a_row() {
         let lines = [Line::from("abcdefghij")];
         assert_eq!(texts(&wrap_lines(&lines, 4)), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn punctuation_after_a_styled_word_stays_with_it() {
+        // "the *tokens*, and": three spans, but "tokens," is one word.
+        let lines = [Line::from(vec![
+            Span::raw("pieces, the "),
+            Span::styled("tokens", Style::new().italic()),
+            Span::raw(", and each"),
+        ])];
+        assert_eq!(
+            texts(&wrap_lines(&lines, 18)),
+            ["pieces, the", "tokens, and each"]
+        );
+        let cut = [Line::from(vec![
+            Span::styled("abcdef", Style::new().bold()),
+            Span::raw("ghij"),
+        ])];
+        assert_eq!(texts(&wrap_lines(&cut, 4)), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn numbered_choices_hang_under_their_text() {
+        let lines = [Line::from("  1) alpha beta gamma")];
+        assert_eq!(
+            texts(&wrap_lines(&lines, 16)),
+            ["  1) alpha beta", "     gamma"]
+        );
     }
 
     #[test]

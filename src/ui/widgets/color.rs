@@ -118,10 +118,21 @@ pub fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
     }
 }
 
-/// Black or white, whichever reads better on `rgb`.
+/// Black or white, whichever has the higher contrast ratio on `rgb` (WCAG relative luminance,
+/// computed on linear light: mid greens and teals take black, which plain averaging of the
+/// gamma-encoded channels got wrong).
 pub fn contrast_text(rgb: (u8, u8, u8)) -> (u8, u8, u8) {
-    let lum = 0.2126 * rgb.0 as f32 + 0.7152 * rgb.1 as f32 + 0.0722 * rgb.2 as f32;
-    if lum > 140.0 {
+    let linear = |c: u8| {
+        let c = c as f32 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lum = 0.2126 * linear(rgb.0) + 0.7152 * linear(rgb.1) + 0.0722 * linear(rgb.2);
+    // Contrast with black (lum + 0.05) / 0.05 against with white 1.05 / (lum + 0.05).
+    if (lum + 0.05) * (lum + 0.05) > 0.05 * 1.05 {
         (0, 0, 0)
     } else {
         (255, 255, 255)
@@ -214,6 +225,36 @@ impl ValueScale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG contrast ratio of two colours.
+    fn ratio(a: (u8, u8, u8), b: (u8, u8, u8)) -> f32 {
+        let lin = |c: u8| {
+            let c = c as f32 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = |c: (u8, u8, u8)| 0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2);
+        let (x, y) = (l(a), l(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn numbers_on_heat_cells_keep_a_4_5_contrast() {
+        // The high-contrast theme's teal (28, 174, 129) once got white text at 2.8:1.
+        assert_eq!(contrast_text((28, 174, 129)), (0, 0, 0));
+        for r in (0..=255).step_by(15) {
+            for g in (0..=255).step_by(15) {
+                for b in (0..=255).step_by(15) {
+                    let bg = (r as u8, g as u8, b as u8);
+                    let k = ratio(contrast_text(bg), bg);
+                    assert!(k >= 4.5, "{bg:?}: {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn detect_rules() {
