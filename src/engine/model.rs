@@ -283,7 +283,23 @@ impl Gradients {
     }
 }
 
-/// Everything a forward pass computed, reachable by path (see `paths`).
+/// Everything a forward pass computed, reachable by path (see `paths`). With B batch rows, T
+/// tokens, C = emb_dim, H heads of d = C/H, V = vocab, in computation order:
+///
+/// - `tok_emb.out` (B,T,C), `pos_emb.out` (T,C), `drop_emb.dropout_mask`† (B,T,C), `drop_emb.out` (B,T,C)
+/// - per block `trf_blocks.{i}.`: `norm1.out` (B,T,C), `norm1.mean|rstd` (B,T);
+///   `att.queries|keys|values` (B,H,T,d); `att.scores|masked_scores`‡ (B,H,T,T) (raw q·kᵀ, and
+///   with -∞ above the diagonal); `att.weights`§ (B,H,T,T) softmax of masked/√d;
+///   `att.dropout_mask|dropped_weights`† (B,H,T,T); `att.context` (B,T,C) heads merged;
+///   `att.out` (B,T,C) after out_proj; `shortcut1.dropout_mask`† and `shortcut1.out` (B,T,C) =
+///   x + drop(att); `norm2.out|mean|rstd`; `ff.hidden` (B,T,4C) before GELU, `ff.gelu` (B,T,4C),
+///   `ff.out` (B,T,C); `shortcut2.dropout_mask`†; `out` (B,T,C) the block's output
+/// - `final_norm.out|mean|rstd`, `logits` (B,T,V), `probs`‡ (B,T,V), `loss` () with targets
+///
+/// † training with drop_rate > 0 only; dropout masks hold 1 (kept) or 0 (dropped), survivors are
+/// scaled by 1/(1-p). ‡ `Detail::Full` only (the default of `forward` and `loss_and_grads`).
+/// § not kept by a `Detail::Lean` pass without gradients. Gradients live in `Gradients`, under
+/// `grad.<parameter name>`.
 #[derive(Clone, Debug)]
 pub struct ForwardPass {
     batch: usize,
