@@ -81,7 +81,7 @@ fn combine(acc: [f32; LANES]) -> f32 {
 }
 
 multiversion! {
-    /// y[i] = gelu(x[i])
+    /// `y[i] = gelu(x[i])`
     fn gelu_slice(x: &[f32], y: &mut [f32]) {
         for (y, &x) in y.iter_mut().zip(x) {
             *y = gelu(x);
@@ -90,7 +90,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// y[i] = gelu(x[i]), into memory that need not be initialised
+    /// `y[i] = gelu(x[i])`, into memory that need not be initialised
     fn gelu_slice_uninit(x: &[f32], y: &mut [std::mem::MaybeUninit<f32>]) {
         for (y, &x) in y.iter_mut().zip(x) {
             y.write(gelu(x));
@@ -99,7 +99,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// d[i] *= gelu'(x[i])
+    /// `d[i] *= gelu'(x[i])`
     fn gelu_backward_slice(x: &[f32], d: &mut [f32]) {
         for (d, &x) in d.iter_mut().zip(x) {
             *d *= gelu_grad(x);
@@ -127,7 +127,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// x[i] = exp((x[i] - shift) · scale); returns Σ x[i] in a fixed order.
+    /// `x[i] = exp((x[i] - shift) · scale)`; returns `Σ x[i]` in a fixed order.
     fn exp_shifted_sum(x: &mut [f32], shift: f32, scale: f32) -> f32 {
         for v in x.iter_mut() {
             *v = exp((*v - shift) * scale);
@@ -149,7 +149,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// Σ a[i]·b[i] in a fixed order.
+    /// `Σ a[i]·b[i]` in a fixed order.
     fn dot(a: &[f32], b: &[f32]) -> f32 {
         let n = a.len().min(b.len());
         let (a, b) = (&a[..n], &b[..n]);
@@ -169,7 +169,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// x[i] *= s
+    /// `x[i] *= s`
     fn scale(x: &mut [f32], s: f32) {
         for v in x.iter_mut() {
             *v *= s;
@@ -178,7 +178,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// d[i] = y[i] · (d[i] - c) · s: the softmax backward once c = Σ y·d is known.
+    /// `d[i] = y[i] · (d[i] - c) · s`: the softmax backward once `c = Σ y·d` is known.
     fn softmax_backward_tail(y: &[f32], d: &mut [f32], c: f32, s: f32) {
         for (d, &y) in d.iter_mut().zip(y) {
             *d = y * (*d - c) * s;
@@ -187,7 +187,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// out[i] = w[i] · mask[i] · s
+    /// `out[i] = w[i] · mask[i] · s`
     fn masked_scale(w: &[f32], mask: &[f32], out: &mut [f32], s: f32) {
         for ((o, &w), &m) in out.iter_mut().zip(w).zip(mask) {
             *o = w * m * s;
