@@ -18,7 +18,10 @@ const PARALLEL_MIN_FLOPS: usize = 1 << 18;
 
 /// Rows per parallel block: a multiple of `ROW_ALIGN`, about m / (threads · BLOCKS_PER_THREAD).
 fn row_block(m: usize, threads: usize) -> usize {
-    m.div_ceil(threads * BLOCKS_PER_THREAD).div_ceil(ROW_ALIGN).max(1) * ROW_ALIGN
+    m.div_ceil(threads * BLOCKS_PER_THREAD)
+        .div_ceil(ROW_ALIGN)
+        .max(1)
+        * ROW_ALIGN
 }
 
 /// c (m, n) = alpha · a (m, k) · b (k, n) + beta · c, on one thread.

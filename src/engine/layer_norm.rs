@@ -2,7 +2,8 @@
 //! learned `scale` (init 1) and `shift` (init 0).
 
 use super::error::{EngineError, check_shape};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip};
+use super::par::zip_for_each;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip};
 
 /// The book's epsilon inside the square root.
 pub const LAYER_NORM_EPS: f32 = 1e-5;
@@ -62,11 +63,16 @@ pub fn layer_norm_forward(
     let mut out = Array2::<f32>::uninit((n, c));
     let mut mean = Array1::zeros(n);
     let mut rstd = Array1::zeros(n);
-    Zip::from(out.rows_mut())
-        .and(&mut mean)
-        .and(&mut rstd)
-        .and(x.rows())
-        .par_for_each(|mut out, mean, rstd, x| {
+    zip_for_each!(
+        Zip::from(out.rows_mut())
+            .and(&mut mean)
+            .and(&mut rstd)
+            .and(x.rows()),
+        n * c,
+        |mut out: ArrayViewMut1<std::mem::MaybeUninit<f32>>,
+         mean: &mut f32,
+         rstd: &mut f32,
+         x: ArrayView1<f32>| {
             let m = x.sum() / c as f32;
             let var = x.fold(0.0, |acc, &v| acc + (v - m) * (v - m)) / c as f32;
             let r = 1.0 / (var + LAYER_NORM_EPS).sqrt();
@@ -79,7 +85,8 @@ pub fn layer_norm_forward(
                 });
             *mean = m;
             *rstd = r;
-        });
+        }
+    );
     // SAFETY: every row of `out` was written in full above.
     let out = unsafe { out.assume_init() };
     let acts = LayerNormActs { out, mean, rstd };
@@ -108,12 +115,18 @@ pub fn layer_norm_backward(
     check_shape("layer norm mean", &[n], mean.shape())?;
     check_shape("layer norm rstd", &[n], rstd.shape())?;
     let mut dx = Array2::zeros((n, c));
-    Zip::from(dx.rows_mut())
-        .and(dout.rows())
-        .and(x.rows())
-        .and(mean)
-        .and(rstd)
-        .par_for_each(|mut dx, dy, x, &m, &r| {
+    zip_for_each!(
+        Zip::from(dx.rows_mut())
+            .and(dout.rows())
+            .and(x.rows())
+            .and(mean)
+            .and(rstd),
+        n * c,
+        |mut dx: ArrayViewMut1<f32>,
+         dy: ArrayView1<f32>,
+         x: ArrayView1<f32>,
+         &m: &f32,
+         &r: &f32| {
             // dxhat = dy * scale; dx = r * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
             let mut sum_d = 0.0f32;
             let mut sum_dx = 0.0f32;
@@ -128,7 +141,8 @@ pub fn layer_norm_backward(
                 .and(x)
                 .and(scale)
                 .for_each(|o, &dy, &x, &g| *o = r * (dy * g - mean_d - (x - m) * r * mean_dx));
-        });
+        }
+    );
     let mut params = LayerNorm::zeros(c);
     for ((dy, x), (&m, &r)) in dout
         .axis_iter(Axis(0))

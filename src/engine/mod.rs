@@ -19,6 +19,7 @@ pub mod linear;
 pub mod mask;
 pub mod model;
 pub mod optim;
+mod par;
 pub mod presets;
 pub mod rng;
 pub mod softmax;

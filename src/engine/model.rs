@@ -8,6 +8,7 @@ use super::error::{EngineError, check_finite};
 use super::gemm::{gemm, gemm_new};
 use super::layer_norm::{LayerNorm, LayerNormActs, layer_norm_backward, layer_norm_forward};
 use super::linear::Linear;
+use super::par::zip_for_each;
 use super::rng::stream_key;
 use super::softmax::softmax_row_in_place;
 use ndarray::{
@@ -684,9 +685,11 @@ impl Gpt {
                 Array3::from_shape_vec((b, t, c), super::dropout::keep_mask(b * t * c, p, k))
                     .expect("mask has B·T·C values");
             let keep_scale = 1.0 / (1.0 - p);
-            Zip::from(&mut x0)
-                .and(&mask)
-                .par_for_each(|x, &m| *x *= m * keep_scale);
+            zip_for_each!(
+                Zip::from(&mut x0).and(&mask),
+                b * t * c,
+                |x: &mut f32, &m: &f32| { *x *= m * keep_scale }
+            );
             mask
         });
         let mut blocks: Vec<BlockActs> = Vec::with_capacity(cfg.n_layers);
