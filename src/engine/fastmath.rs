@@ -195,6 +195,69 @@ multiversion! {
     }
 }
 
+multiversion! {
+    /// `Σ (x[i] - m)²` in a fixed order.
+    fn sq_dev_sum(x: &[f32], m: f32) -> f32 {
+        let mut acc = [0.0f32; LANES];
+        let chunks = x.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for i in 0..LANES {
+                acc[i] += (c[i] - m) * (c[i] - m);
+            }
+        }
+        let mut sum = combine(acc);
+        for &v in tail {
+            sum += (v - m) * (v - m);
+        }
+        sum
+    }
+}
+
+multiversion! {
+    /// Layer-norm backward of one row: with d = dy·g and x̂ = (x - m)·r,
+    /// `dx = r·(d - mean(d) - x̂·mean(d·x̂))`.
+    fn layer_norm_row_backward(dy: &[f32], x: &[f32], g: &[f32], m: f32, r: f32, dx: &mut [f32]) {
+        let n = dy.len().min(x.len()).min(g.len()).min(dx.len());
+        let (dy, x, g) = (&dy[..n], &x[..n], &g[..n]);
+        let mut acc_d = [0.0f32; LANES];
+        let mut acc_dx = [0.0f32; LANES];
+        let split = n - n % LANES;
+        for ((cy, cx), cg) in dy[..split]
+            .chunks_exact(LANES)
+            .zip(x[..split].chunks_exact(LANES))
+            .zip(g[..split].chunks_exact(LANES))
+        {
+            for i in 0..LANES {
+                let d = cy[i] * cg[i];
+                acc_d[i] += d;
+                acc_dx[i] += d * (cx[i] - m) * r;
+            }
+        }
+        let (mut sum_d, mut sum_dx) = (combine(acc_d), combine(acc_dx));
+        for i in split..n {
+            let d = dy[i] * g[i];
+            sum_d += d;
+            sum_dx += d * (x[i] - m) * r;
+        }
+        let (mean_d, mean_dx) = (sum_d / n as f32, sum_dx / n as f32);
+        for i in 0..n {
+            dx[i] = r * (dy[i] * g[i] - mean_d - (x[i] - m) * r * mean_dx);
+        }
+    }
+}
+
+multiversion! {
+    /// Adds one row's share to the layer-norm parameter gradients:
+    /// `dscale += dy·(x - m)·r`, `dshift += dy`.
+    fn layer_norm_row_param_grads(dy: &[f32], x: &[f32], m: f32, r: f32, dscale: &mut [f32], dshift: &mut [f32]) {
+        for (((ds, db), &dy), &x) in dscale.iter_mut().zip(dshift.iter_mut()).zip(dy).zip(x) {
+            *ds += dy * (x - m) * r;
+            *db += dy;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
