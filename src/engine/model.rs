@@ -712,7 +712,9 @@ impl Gpt {
             self.params.final_norm.scale.view(),
             self.params.final_norm.shift.view(),
         )?;
-        let logits = gemm_new(1.0, final_norm.out.view(), self.params.out_head.t())
+        // logits = final · out_headᵀ, through a row-major copy of out_headᵀ (it packs faster)
+        let out_head_t = self.params.out_head.t().as_standard_layout().into_owned();
+        let logits = gemm_new(1.0, final_norm.out.view(), out_head_t.view())
             .into_shape_with_order((b, t, v))
             .expect("B·T rows");
         Ok(ForwardPass {
