@@ -113,3 +113,30 @@ fn every_kept_tensor_and_gradient_is_identical_on_1_and_2_threads() {
     }
     assert!(grads1 == grads2, "gradients differ");
 }
+
+#[test]
+fn logits_split_between_threads_equal_the_forward_pass_bit_for_bit() {
+    let cfg = config();
+    let (x, _) = batch(5, 7, cfg.context_length, cfg.vocab_size);
+    let mut model = Gpt::new(cfg, 13).unwrap();
+    let want = model
+        .forward(x.view(), Mode::Eval)
+        .unwrap()
+        .logits()
+        .to_owned();
+    for threads in [1, 2, 3] {
+        model.set_threads(threads).unwrap();
+        let got = model.logits(x.view()).unwrap();
+        assert!(
+            got.iter()
+                .zip(want.iter())
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{threads} threads"
+        );
+    }
+    assert!(
+        model
+            .logits(ndarray::Array2::<usize>::zeros((1, 99)).view())
+            .is_err()
+    );
+}
