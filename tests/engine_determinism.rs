@@ -86,3 +86,57 @@ fn loss_falls_when_training_on_one_batch() {
     let b = model.forward(x.view(), Mode::Eval).unwrap();
     assert_eq!(a.logits(), b.logits());
 }
+
+#[test]
+fn every_kept_tensor_and_gradient_is_identical_on_1_and_2_threads() {
+    let cfg = config();
+    let (x, y) = batch(9, 8, cfg.context_length, cfg.vocab_size);
+    let run = |threads: usize| {
+        let mut model = Gpt::new(cfg.clone(), 11).unwrap();
+        model.set_threads(threads).unwrap();
+        model
+            .loss_and_grads(x.view(), y.view(), Mode::Train { seed: 77 })
+            .unwrap()
+    };
+    let (loss1, grads1, pass1) = run(1);
+    let (loss2, grads2, pass2) = run(2);
+    assert_eq!(loss1.to_bits(), loss2.to_bits());
+    assert_eq!(pass1.paths(), pass2.paths());
+    for path in pass1.paths() {
+        let (a, b) = (pass1.get(&path).unwrap(), pass2.get(&path).unwrap());
+        assert!(
+            a.iter()
+                .zip(b.iter())
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{path} differs"
+        );
+    }
+    assert!(grads1 == grads2, "gradients differ");
+}
+
+#[test]
+fn logits_split_between_threads_equal_the_forward_pass_bit_for_bit() {
+    let cfg = config();
+    let (x, _) = batch(5, 7, cfg.context_length, cfg.vocab_size);
+    let mut model = Gpt::new(cfg, 13).unwrap();
+    let want = model
+        .forward(x.view(), Mode::Eval)
+        .unwrap()
+        .logits()
+        .to_owned();
+    for threads in [1, 2, 3] {
+        model.set_threads(threads).unwrap();
+        let got = model.logits(x.view()).unwrap();
+        assert!(
+            got.iter()
+                .zip(want.iter())
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{threads} threads"
+        );
+    }
+    assert!(
+        model
+            .logits(ndarray::Array2::<usize>::zeros((1, 99)).view())
+            .is_err()
+    );
+}

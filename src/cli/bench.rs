@@ -2,10 +2,11 @@
 //!
 //! The workload is shared/bench/ref_gpt.py's: seeded random tokens (8 batches, reused in turn),
 //! AdamW lr 4e-4 weight decay 0.1, dropout 0.1; a training step is forward, loss, backward and
-//! update; inference is an eval forward pass. Medians of timed runs after warm-up.
+//! update; inference is an eval forward pass to the logits (`Gpt::logits`). Medians of timed
+//! runs after warm-up.
 
 use crate::engine::presets::{bench_preset, random_batches};
-use crate::engine::{AdamW, Detail, Gpt, Mode, train_step};
+use crate::engine::{AdamW, Gpt, train_step};
 use clap::Args;
 use std::time::Instant;
 
@@ -70,9 +71,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let x = &data[0].0;
     for i in 0..WARMUP + INFER_ITERS {
         let start = Instant::now();
-        let pass = model.forward_detail(x.view(), Mode::Eval, Detail::Lean)?;
+        let logits = model.logits(x.view())?;
         let ms = start.elapsed().as_secs_f64() * 1e3;
-        std::hint::black_box(pass.logits());
+        std::hint::black_box(logits);
         if i >= WARMUP {
             infer_ms.push(ms);
         }

@@ -11,6 +11,7 @@ use super::feed_forward::{
     FeedForward, FeedForwardActs, feed_forward_backward, feed_forward_forward,
 };
 use super::layer_norm::{LayerNorm, LayerNormActs, layer_norm_backward, layer_norm_forward};
+use super::par::{zip_for_each, zip_map_collect};
 use ndarray::{Array3, ArrayView3, Zip};
 
 /// One block's parameters (or their gradients).
@@ -78,10 +79,11 @@ fn add_dropped(
             let mask = Array3::from_shape_vec(branch.raw_dim(), keep_mask(branch.len(), p, key))
                 .expect("mask has the branch's length");
             let keep_scale = 1.0 / (1.0 - p);
-            let sum = Zip::from(&residual)
-                .and(&branch)
-                .and(&mask)
-                .par_map_collect(|&r, &b, &m| r + b * m * keep_scale);
+            let sum = zip_map_collect!(
+                Zip::from(&residual).and(&branch).and(&mask),
+                branch.len(),
+                |&r, &b, &m| r + b * m * keep_scale
+            );
             (sum, Some(mask))
         }
     }
@@ -152,9 +154,10 @@ fn through_dropout(d: &Array3<f32>, mask: Option<&Array3<f32>>, p: f32) -> Array
         Some(mask) => {
             let keep_scale = 1.0 / (1.0 - p);
             let mut out = d.clone();
-            Zip::from(&mut out)
-                .and(mask)
-                .par_for_each(|o, &m| *o *= m * keep_scale);
+            let n = out.len();
+            zip_for_each!(Zip::from(&mut out).and(mask), n, |o: &mut f32, &m: &f32| {
+                *o *= m * keep_scale
+            });
             out
         }
     }

@@ -49,9 +49,13 @@ pub fn fill_keep_mask(mask: &mut [f32], p: f32, key: u64, offset: usize) {
 pub fn keep_mask(len: usize, p: f32, key: u64) -> Vec<f32> {
     const BLOCK: usize = 1 << 14;
     let mut mask = vec![0.0f32; len];
-    mask.par_chunks_mut(BLOCK)
-        .enumerate()
-        .for_each(|(i, chunk)| fill_keep_mask(chunk, p, key, i * BLOCK));
+    if len < super::par::PARALLEL_MIN {
+        fill_keep_mask(&mut mask, p, key, 0);
+    } else {
+        mask.par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(i, chunk)| fill_keep_mask(chunk, p, key, i * BLOCK));
+    }
     mask
 }
 

@@ -81,7 +81,7 @@ fn combine(acc: [f32; LANES]) -> f32 {
 }
 
 multiversion! {
-    /// y[i] = gelu(x[i])
+    /// `y[i] = gelu(x[i])`
     fn gelu_slice(x: &[f32], y: &mut [f32]) {
         for (y, &x) in y.iter_mut().zip(x) {
             *y = gelu(x);
@@ -90,7 +90,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// y[i] = gelu(x[i]), into memory that need not be initialised
+    /// `y[i] = gelu(x[i])`, into memory that need not be initialised
     fn gelu_slice_uninit(x: &[f32], y: &mut [std::mem::MaybeUninit<f32>]) {
         for (y, &x) in y.iter_mut().zip(x) {
             y.write(gelu(x));
@@ -99,7 +99,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// d[i] *= gelu'(x[i])
+    /// `d[i] *= gelu'(x[i])`
     fn gelu_backward_slice(x: &[f32], d: &mut [f32]) {
         for (d, &x) in d.iter_mut().zip(x) {
             *d *= gelu_grad(x);
@@ -127,7 +127,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// x[i] = exp((x[i] - shift) · scale); returns Σ x[i] in a fixed order.
+    /// `x[i] = exp((x[i] - shift) · scale)`; returns `Σ x[i]` in a fixed order.
     fn exp_shifted_sum(x: &mut [f32], shift: f32, scale: f32) -> f32 {
         for v in x.iter_mut() {
             *v = exp((*v - shift) * scale);
@@ -149,7 +149,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// Σ a[i]·b[i] in a fixed order.
+    /// `Σ a[i]·b[i]` in a fixed order.
     fn dot(a: &[f32], b: &[f32]) -> f32 {
         let n = a.len().min(b.len());
         let (a, b) = (&a[..n], &b[..n]);
@@ -169,7 +169,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// x[i] *= s
+    /// `x[i] *= s`
     fn scale(x: &mut [f32], s: f32) {
         for v in x.iter_mut() {
             *v *= s;
@@ -178,7 +178,7 @@ multiversion! {
 }
 
 multiversion! {
-    /// d[i] = y[i] · (d[i] - c) · s: the softmax backward once c = Σ y·d is known.
+    /// `d[i] = y[i] · (d[i] - c) · s`: the softmax backward once `c = Σ y·d` is known.
     fn softmax_backward_tail(y: &[f32], d: &mut [f32], c: f32, s: f32) {
         for (d, &y) in d.iter_mut().zip(y) {
             *d = y * (*d - c) * s;
@@ -187,10 +187,73 @@ multiversion! {
 }
 
 multiversion! {
-    /// out[i] = w[i] · mask[i] · s
+    /// `out[i] = w[i] · mask[i] · s`
     fn masked_scale(w: &[f32], mask: &[f32], out: &mut [f32], s: f32) {
         for ((o, &w), &m) in out.iter_mut().zip(w).zip(mask) {
             *o = w * m * s;
+        }
+    }
+}
+
+multiversion! {
+    /// `Σ (x[i] - m)²` in a fixed order.
+    fn sq_dev_sum(x: &[f32], m: f32) -> f32 {
+        let mut acc = [0.0f32; LANES];
+        let chunks = x.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for i in 0..LANES {
+                acc[i] += (c[i] - m) * (c[i] - m);
+            }
+        }
+        let mut sum = combine(acc);
+        for &v in tail {
+            sum += (v - m) * (v - m);
+        }
+        sum
+    }
+}
+
+multiversion! {
+    /// Layer-norm backward of one row: with d = dy·g and x̂ = (x - m)·r,
+    /// `dx = r·(d - mean(d) - x̂·mean(d·x̂))`.
+    fn layer_norm_row_backward(dy: &[f32], x: &[f32], g: &[f32], m: f32, r: f32, dx: &mut [f32]) {
+        let n = dy.len().min(x.len()).min(g.len()).min(dx.len());
+        let (dy, x, g) = (&dy[..n], &x[..n], &g[..n]);
+        let mut acc_d = [0.0f32; LANES];
+        let mut acc_dx = [0.0f32; LANES];
+        let split = n - n % LANES;
+        for ((cy, cx), cg) in dy[..split]
+            .chunks_exact(LANES)
+            .zip(x[..split].chunks_exact(LANES))
+            .zip(g[..split].chunks_exact(LANES))
+        {
+            for i in 0..LANES {
+                let d = cy[i] * cg[i];
+                acc_d[i] += d;
+                acc_dx[i] += d * (cx[i] - m) * r;
+            }
+        }
+        let (mut sum_d, mut sum_dx) = (combine(acc_d), combine(acc_dx));
+        for i in split..n {
+            let d = dy[i] * g[i];
+            sum_d += d;
+            sum_dx += d * (x[i] - m) * r;
+        }
+        let (mean_d, mean_dx) = (sum_d / n as f32, sum_dx / n as f32);
+        for i in 0..n {
+            dx[i] = r * (dy[i] * g[i] - mean_d - (x[i] - m) * r * mean_dx);
+        }
+    }
+}
+
+multiversion! {
+    /// Adds one row's share to the layer-norm parameter gradients:
+    /// `dscale += dy·(x - m)·r`, `dshift += dy`.
+    fn layer_norm_row_param_grads(dy: &[f32], x: &[f32], m: f32, r: f32, dscale: &mut [f32], dshift: &mut [f32]) {
+        for (((ds, db), &dy), &x) in dscale.iter_mut().zip(dshift.iter_mut()).zip(dy).zip(x) {
+            *ds += dy * (x - m) * r;
+            *db += dy;
         }
     }
 }

@@ -10,8 +10,19 @@ use std::mem::MaybeUninit;
 
 /// Rows per unit of parallel work are a multiple of this (a multiple of every kernel's tile height).
 const ROW_ALIGN: usize = 64;
+/// Row blocks per thread: more blocks than threads lets a thread that was descheduled (the
+/// machine is shared) take fewer of them instead of holding everyone up.
+const BLOCKS_PER_THREAD: usize = 4;
 /// Below this many multiply-adds a product runs on one thread.
 const PARALLEL_MIN_FLOPS: usize = 1 << 18;
+
+/// Rows per parallel block: a multiple of `ROW_ALIGN`, about m / (threads · BLOCKS_PER_THREAD).
+fn row_block(m: usize, threads: usize) -> usize {
+    m.div_ceil(threads * BLOCKS_PER_THREAD)
+        .div_ceil(ROW_ALIGN)
+        .max(1)
+        * ROW_ALIGN
+}
 
 /// c (m, n) = alpha · a (m, k) · b (k, n) + beta · c, on one thread.
 ///
@@ -69,8 +80,7 @@ pub fn gemm(
     if threads <= 1 || m < 2 * ROW_ALIGN || m * k * n < PARALLEL_MIN_FLOPS {
         return gemm_serial(alpha, a, b, beta, c);
     }
-    let per_thread = m.div_ceil(threads);
-    let rows = per_thread.div_ceil(ROW_ALIGN) * ROW_ALIGN;
+    let rows = row_block(m, threads);
     let parts: Vec<_> = a
         .axis_chunks_iter(Axis(0), rows)
         .zip(c.axis_chunks_iter_mut(Axis(0), rows))
@@ -131,7 +141,7 @@ pub fn gemm_new(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f3
         if threads <= 1 || m < 2 * ROW_ALIGN || m * k * n < PARALLEL_MIN_FLOPS {
             gemm_serial_uninit(alpha, a, b, c.view_mut());
         } else {
-            let rows = m.div_ceil(threads).div_ceil(ROW_ALIGN) * ROW_ALIGN;
+            let rows = row_block(m, threads);
             let parts: Vec<_> = a
                 .axis_chunks_iter(Axis(0), rows)
                 .zip(c.axis_chunks_iter_mut(Axis(0), rows))

@@ -2,7 +2,9 @@
 //! learned `scale` (init 1) and `shift` (init 0).
 
 use super::error::{EngineError, check_shape};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip};
+use super::fastmath;
+use super::par::zip_for_each;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Zip};
 
 /// The book's epsilon inside the square root.
 pub const LAYER_NORM_EPS: f32 = 1e-5;
@@ -62,13 +64,21 @@ pub fn layer_norm_forward(
     let mut out = Array2::<f32>::uninit((n, c));
     let mut mean = Array1::zeros(n);
     let mut rstd = Array1::zeros(n);
-    Zip::from(out.rows_mut())
-        .and(&mut mean)
-        .and(&mut rstd)
-        .and(x.rows())
-        .par_for_each(|mut out, mean, rstd, x| {
+    zip_for_each!(
+        Zip::from(out.rows_mut())
+            .and(&mut mean)
+            .and(&mut rstd)
+            .and(x.rows()),
+        n * c,
+        |mut out: ArrayViewMut1<std::mem::MaybeUninit<f32>>,
+         mean: &mut f32,
+         rstd: &mut f32,
+         x: ArrayView1<f32>| {
             let m = x.sum() / c as f32;
-            let var = x.fold(0.0, |acc, &v| acc + (v - m) * (v - m)) / c as f32;
+            let var = match x.as_slice() {
+                Some(row) => fastmath::sq_dev_sum(row, m),
+                None => x.fold(0.0, |acc, &v| acc + (v - m) * (v - m)),
+            } / c as f32;
             let r = 1.0 / (var + LAYER_NORM_EPS).sqrt();
             Zip::from(&mut out)
                 .and(x)
@@ -79,7 +89,8 @@ pub fn layer_norm_forward(
                 });
             *mean = m;
             *rstd = r;
-        });
+        }
+    );
     // SAFETY: every row of `out` was written in full above.
     let out = unsafe { out.assume_init() };
     let acts = LayerNormActs { out, mean, rstd };
@@ -107,42 +118,51 @@ pub fn layer_norm_backward(
     check_shape("layer norm scale", &[c], scale.shape())?;
     check_shape("layer norm mean", &[n], mean.shape())?;
     check_shape("layer norm rstd", &[n], rstd.shape())?;
+    let (dout, x) = (dout.as_standard_layout(), x.as_standard_layout());
+    let scale = scale.to_vec();
     let mut dx = Array2::zeros((n, c));
-    Zip::from(dx.rows_mut())
-        .and(dout.rows())
-        .and(x.rows())
-        .and(mean)
-        .and(rstd)
-        .par_for_each(|mut dx, dy, x, &m, &r| {
-            // dxhat = dy * scale; dx = r * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
-            let mut sum_d = 0.0f32;
-            let mut sum_dx = 0.0f32;
-            for ((&dy, &x), &g) in dy.iter().zip(x.iter()).zip(scale.iter()) {
-                let d = dy * g;
-                sum_d += d;
-                sum_dx += d * (x - m) * r;
-            }
-            let (mean_d, mean_dx) = (sum_d / c as f32, sum_dx / c as f32);
-            Zip::from(&mut dx)
-                .and(dy)
-                .and(x)
-                .and(scale)
-                .for_each(|o, &dy, &x, &g| *o = r * (dy * g - mean_d - (x - m) * r * mean_dx));
-        });
+    zip_for_each!(
+        Zip::from(dx.rows_mut())
+            .and(dout.rows())
+            .and(x.rows())
+            .and(mean)
+            .and(rstd),
+        n * c,
+        |mut dx: ArrayViewMut1<f32>,
+         dy: ArrayView1<f32>,
+         x: ArrayView1<f32>,
+         &m: &f32,
+         &r: &f32| {
+            fastmath::layer_norm_row_backward(
+                dy.as_slice().expect("standard layout"),
+                x.as_slice().expect("standard layout"),
+                &scale,
+                m,
+                r,
+                dx.as_slice_mut().expect("fresh array"),
+            );
+        }
+    );
+    // parameter gradients add rows in order, so the bits never vary
     let mut params = LayerNorm::zeros(c);
+    let (dscale, dshift) = (
+        params.scale.as_slice_mut().expect("fresh array"),
+        params.shift.as_slice_mut().expect("fresh array"),
+    );
     for ((dy, x), (&m, &r)) in dout
-        .axis_iter(Axis(0))
-        .zip(x.axis_iter(Axis(0)))
+        .rows()
+        .into_iter()
+        .zip(x.rows())
         .zip(mean.iter().zip(rstd.iter()))
     {
-        Zip::from(&mut params.scale)
-            .and(&mut params.shift)
-            .and(dy)
-            .and(x)
-            .for_each(|ds, db, &dy, &x| {
-                *ds += dy * (x - m) * r;
-                *db += dy;
-            });
+        fastmath::layer_norm_row_param_grads(
+            dy.as_slice().expect("standard layout"),
+            x.as_slice().expect("standard layout"),
+            m,
+            r,
+            dscale,
+            dshift,
+        );
     }
     Ok(LayerNormGrads { dx, params })
 }

@@ -2,6 +2,7 @@
 
 use super::error::{EngineError, check_shape};
 use super::gemm::{gemm, gemm_new};
+use super::par::zip_for_each;
 use ndarray::Zip;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 use rayon::prelude::*;
@@ -65,7 +66,10 @@ pub fn linear_new(
     let wt = weight.t().as_standard_layout().into_owned();
     let mut y = gemm_new(1.0, x, wt.view());
     if let Some(b) = bias {
-        Zip::from(y.rows_mut()).par_for_each(|mut row| row += &b);
+        let n = y.len();
+        zip_for_each!(Zip::from(y.rows_mut()), n, |mut row: ArrayViewMut1<f32>| {
+            row += &b
+        });
     }
     y
 }

@@ -20,6 +20,7 @@ pub mod linear;
 pub mod mask;
 pub mod model;
 pub mod optim;
+mod par;
 pub mod pca;
 pub mod presets;
 pub mod rng;

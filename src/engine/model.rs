@@ -8,6 +8,7 @@ use super::error::{EngineError, check_finite};
 use super::gemm::{gemm, gemm_new};
 use super::layer_norm::{LayerNorm, LayerNormActs, layer_norm_backward, layer_norm_forward};
 use super::linear::Linear;
+use super::par::zip_for_each;
 use super::rng::stream_key;
 use super::softmax::softmax_row_in_place;
 use ndarray::{
@@ -283,7 +284,23 @@ impl Gradients {
     }
 }
 
-/// Everything a forward pass computed, reachable by path (see `paths`).
+/// Everything a forward pass computed, reachable by path (see `paths`). With B batch rows, T
+/// tokens, C = emb_dim, H heads of d = C/H, V = vocab, in computation order:
+///
+/// - `tok_emb.out` (B,T,C), `pos_emb.out` (T,C), `drop_emb.dropout_mask`† (B,T,C), `drop_emb.out` (B,T,C)
+/// - per block `trf_blocks.{i}.`: `norm1.out` (B,T,C), `norm1.mean|rstd` (B,T);
+///   `att.queries|keys|values` (B,H,T,d); `att.scores|masked_scores`‡ (B,H,T,T) (raw q·kᵀ, and
+///   with -∞ above the diagonal); `att.weights`§ (B,H,T,T) softmax of masked/√d;
+///   `att.dropout_mask|dropped_weights`† (B,H,T,T); `att.context` (B,T,C) heads merged;
+///   `att.out` (B,T,C) after out_proj; `shortcut1.dropout_mask`† and `shortcut1.out` (B,T,C) =
+///   x + drop(att); `norm2.out|mean|rstd`; `ff.hidden` (B,T,4C) before GELU, `ff.gelu` (B,T,4C),
+///   `ff.out` (B,T,C); `shortcut2.dropout_mask`†; `out` (B,T,C) the block's output
+/// - `final_norm.out|mean|rstd`, `logits` (B,T,V), `probs`‡ (B,T,V), `loss` () with targets
+///
+/// † training with drop_rate > 0 only; dropout masks hold 1 (kept) or 0 (dropped), survivors are
+/// scaled by 1/(1-p). ‡ `Detail::Full` only (the default of `forward` and `loss_and_grads`).
+/// § not kept by a `Detail::Lean` pass without gradients. Gradients live in `Gradients`, under
+/// `grad.<parameter name>`.
 #[derive(Clone, Debug)]
 pub struct ForwardPass {
     batch: usize,
@@ -441,6 +458,8 @@ pub struct Gpt {
     cfg: GptConfig,
     params: GptParams,
     pool: Arc<rayon::ThreadPool>,
+    /// One single-thread pool per thread, for `logits`, which splits a batch between them.
+    lanes: Vec<Arc<rayon::ThreadPool>>,
 }
 
 impl std::fmt::Debug for Gpt {
@@ -462,6 +481,10 @@ fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, EngineError> {
         .build()
         .map(Arc::new)
         .map_err(|e| EngineError::Invalid(format!("cannot start {threads} engine threads: {e}")))
+}
+
+fn build_lanes(threads: usize) -> Result<Vec<Arc<rayon::ThreadPool>>, EngineError> {
+    (0..threads).map(|_| build_pool(1)).collect()
 }
 
 /// Dropout stream ids: one per dropout site, so each site draws its own mask.
@@ -511,12 +534,14 @@ impl Gpt {
             cfg,
             params,
             pool: build_pool(threads)?,
+            lanes: build_lanes(threads)?,
         })
     }
 
     /// Runs the model's work on `threads` threads. Results are bit-identical for any count.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), EngineError> {
         self.pool = build_pool(threads)?;
+        self.lanes = build_lanes(threads)?;
         Ok(())
     }
 
@@ -668,9 +693,11 @@ impl Gpt {
                 Array3::from_shape_vec((b, t, c), super::dropout::keep_mask(b * t * c, p, k))
                     .expect("mask has B·T·C values");
             let keep_scale = 1.0 / (1.0 - p);
-            Zip::from(&mut x0)
-                .and(&mask)
-                .par_for_each(|x, &m| *x *= m * keep_scale);
+            zip_for_each!(
+                Zip::from(&mut x0).and(&mask),
+                b * t * c,
+                |x: &mut f32, &m: &f32| { *x *= m * keep_scale }
+            );
             mask
         });
         let mut blocks: Vec<BlockActs> = Vec::with_capacity(cfg.n_layers);
@@ -693,7 +720,9 @@ impl Gpt {
             self.params.final_norm.scale.view(),
             self.params.final_norm.shift.view(),
         )?;
-        let logits = gemm_new(1.0, final_norm.out.view(), self.params.out_head.t())
+        // logits = final · out_headᵀ, through a row-major copy of out_headᵀ (it packs faster)
+        let out_head_t = self.params.out_head.t().as_standard_layout().into_owned();
+        let logits = gemm_new(1.0, final_norm.out.view(), out_head_t.view())
             .into_shape_with_order((b, t, v))
             .expect("B·T rows");
         Ok(ForwardPass {
@@ -711,6 +740,51 @@ impl Gpt {
             loss: None,
             drop_rate: seed.map(|_| p),
         })
+    }
+
+    /// input_ids: (B, T) -> logits (B, T, V) in evaluation mode, keeping nothing else: the fastest
+    /// way to run the model. The batch rows are split between the threads and each part runs
+    /// whole on one thread, so the threads meet once per call instead of once per op. The bits are
+    /// those of `forward` (every product splits rows at multiples of its tile height either way).
+    pub fn logits(&self, input_ids: ArrayView2<usize>) -> Result<Array3<f32>, EngineError> {
+        self.check_ids("input_ids", input_ids)?;
+        let (b, t) = input_ids.dim();
+        let lanes = self.lanes.len().min(b).max(1);
+        if lanes == 1 {
+            return self
+                .pool
+                .install(|| self.forward_unchecked(input_ids, Mode::Eval, Detail::Lean, false))
+                .map(|p| p.logits);
+        }
+        let rows = b.div_ceil(lanes);
+        let parts: Vec<Result<Array3<f32>, EngineError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = input_ids
+                .axis_chunks_iter(Axis(0), rows)
+                .zip(&self.lanes)
+                .map(|(part, lane)| {
+                    scope.spawn(move || {
+                        lane.install(|| {
+                            self.forward_unchecked(part, Mode::Eval, Detail::Lean, false)
+                        })
+                        .map(|p| p.logits)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(EngineError::Invalid("an engine thread panicked".into()))
+                    })
+                })
+                .collect()
+        });
+        let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+        let logits = ndarray::concatenate(Axis(0), &views)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        debug_assert_eq!(logits.dim(), (b, t, self.cfg.vocab_size));
+        Ok(logits)
     }
 
     /// Mean cross-entropy over all positions, every gradient, and the forward pass (with probs).
