@@ -4,7 +4,7 @@
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index, w_query};
 use super::ops::{self, max_abs_diff};
-use super::{Scene, SceneContext, SceneError, labelled, num, params, row_4dp, written_row};
+use super::{Scene, SceneContext, SceneError, input_num, labelled, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
 use crate::ui::widgets::shapes::ShapeTrace;
@@ -145,7 +145,7 @@ fn row_text(x: &Array2<f32>, w: &Array2<f32>, xw: &Array2<f32>, t: usize) -> Str
         let terms: Vec<String> = row
             .iter()
             .zip(w.column(j).iter())
-            .map(|(a, b)| format!("{}×{:.4}", num(*a), b))
+            .map(|(a, b)| format!("{}×{:.4}", input_num(*a), b))
             .collect();
         lines.push(format!(
             "o{} = {} = {:.4}",
