@@ -109,6 +109,32 @@ fn typing_in_the_text_box_splits_the_new_text_into_tokens() {
 }
 
 #[test]
+fn the_strip_shows_the_bytes_of_a_split_character_in_hex() {
+    let (mut app, mut runner) = open("tokenization", (80, 24));
+    let ParamValue::Text(default) = app.current_params().unwrap()["text"].clone() else {
+        panic!("text is a text parameter");
+    };
+    press(&mut app, &mut runner, KeyCode::Char('i'));
+    for _ in 0..default.chars().count() {
+        press(&mut app, &mut runner, KeyCode::Backspace);
+    }
+    type_text(&mut app, &mut runner, "naïve");
+    press(&mut app, &mut runner, KeyCode::Enter);
+    let pieces = result(&app, "tokens").labels[0].clone().unwrap();
+    assert_eq!(pieces, ["n", "a", "<C3>", "<AF>", "ve"]);
+    let screen = screen(&app);
+    let chip_row = screen
+        .lines()
+        .find(|l| l.contains("<C3>"))
+        .unwrap_or_else(|| panic!("no <C3> chip in:\n{screen}"));
+    assert!(chip_row.contains("<AF>"), "{chip_row}");
+    assert!(
+        !screen.contains('Ã'),
+        "no raw byte symbol on screen:\n{screen}"
+    );
+}
+
+#[test]
 fn changing_the_vocabulary_size_retrains_and_changes_the_split() {
     let (mut app, mut runner) = open("tokenization", (120, 40));
     let at_512 = result(&app, "tokens").shape[0];
