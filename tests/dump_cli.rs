@@ -119,7 +119,10 @@ fn set_changes_the_numbers_and_seed_is_reported() {
 fn bad_ids_params_and_values_fail_with_one_line() {
     fails_with_one_line(&["dump", "sofmax"], "no lesson `sofmax`");
     fails_with_one_line(&["dump", "softmax", "--set", "tempo=1"], "temperature");
-    fails_with_one_line(&["dump", "softmax", "--set", "temperature=99"], "outside");
+    fails_with_one_line(
+        &["dump", "softmax", "--set", "temperature=99"],
+        "`temperature` = 99 is outside its range, 0.1 to 5",
+    );
     fails_with_one_line(&["dump", "softmax", "--set", "temperature=warm"], "number");
     fails_with_one_line(
         &["dump", "projections", "--set", "d_out=2.5"],

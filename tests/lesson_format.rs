@@ -126,7 +126,11 @@ fn param_default_out_of_range_points_at_the_default() {
     let text = GOOD.replace("default = 1.0", "default = 9.0");
     let errors = errors_of(&text);
     assert!(
-        has(&errors, line_of(&text, "default = 9.0"), "outside 0.1..=5"),
+        has(
+            &errors,
+            line_of(&text, "default = 9.0"),
+            "default 9 is outside its range, 0.1 to 5"
+        ),
         "{errors:?}"
     );
 }
@@ -373,10 +377,9 @@ fn set_values_are_checked_against_the_declaration() {
         parse_set(&meta, "temperature=0.5"),
         Ok(("temperature".into(), ParamValue::Float(0.5)))
     );
-    assert!(
-        parse_set(&meta, "temperature=9")
-            .unwrap_err()
-            .contains("outside")
+    assert_eq!(
+        parse_set(&meta, "temperature=1000").unwrap_err(),
+        "`temperature` = 1000 is outside its range, 0.1 to 5"
     );
     assert!(
         parse_set(&meta, "temperature=hot")

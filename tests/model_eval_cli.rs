@@ -179,7 +179,7 @@ fn an_id_outside_the_vocabulary_is_rejected() {
     );
     assert_rejected(
         &input,
-        "holds id 50 at row 0, position 2; ids must be in 0..50",
+        "holds id 50 at row 0, position 2; ids must be from 0 to 49 (the model's vocabulary has 50 tokens)",
     );
 }
 
@@ -232,4 +232,35 @@ fn other_bad_inputs_get_one_clear_line() {
         &[("tokens", IdTensor::i64(&[1, 2], &[1, 2]))],
     );
     assert_rejected(&path("noids.safetensors"), "no `input_ids` tensor");
+}
+
+#[test]
+fn help_says_what_each_file_holds() {
+    let out = Command::new(env!("CARGO_BIN_EXE_llm-lab"))
+        .args(["model", "eval", "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The help wraps to the terminal's width: compare with the line breaks taken out.
+    let help = String::from_utf8(out.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let help = &help[help.find("Options:").expect("an options section")..];
+    let described = |flag: &str, next: &str| {
+        let start = help
+            .find(&format!("{flag} <"))
+            .unwrap_or_else(|| panic!("{help}"));
+        let end = help[start..].find(next).map_or(help.len(), |e| start + e);
+        help[start..end].to_string()
+    };
+    let checkpoint = described("--checkpoint", "--input");
+    assert!(checkpoint.contains("state_dict"), "{checkpoint}");
+    assert!(checkpoint.contains("`config`"), "{checkpoint}");
+    let input = described("--input", "--output");
+    for word in ["input_ids", "target_ids", "I64 or I32", "[B, T]"] {
+        assert!(input.contains(word), "{word}: {input}");
+    }
+    let output = described("--output", "-h, --help");
+    for word in ["logits", "loss", "grad."] {
+        assert!(output.contains(word), "{word}: {output}");
+    }
 }

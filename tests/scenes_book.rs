@@ -3,6 +3,7 @@
 use llm_lab::lessons::{ParamValue, ParamValues};
 use llm_lab::results::{SceneOutput, Tensor, Value};
 use llm_lab::scenes::{self, SceneContext};
+use llm_lab::ui::widgets::shapes::ShapeTrace;
 
 fn run(scene: &str, params: &[(&str, ParamValue)], seed: u64) -> SceneOutput {
     let params: ParamValues = params
@@ -167,7 +168,16 @@ fn out_in_storage_gives_the_same_numbers() {
     // Row 0 of the (out, in) layout is column 0 of W_query.
     assert_eq!(w.data[..3], [0.2961, 0.2517, 0.0740]);
     assert_eq!(tensor(&b, "max_abs_difference").data, [0.0]);
-    assert!(words(&b, "shapes").contains("X (6, 3) @ Wᵀ (3, 2) → (6, 2)"));
+    // Both storages publish a trace the shape tracer draws, one `op (d1, d2)` step a line.
+    assert_eq!(words(&a, "shapes"), "X (6, 3)\n@ W (3, 2) (6, 2)");
+    assert_eq!(
+        words(&b, "shapes"),
+        "W stored (out, in) (2, 3)\ntranspose, no copy (3, 2)\nX (6, 3) @ Wᵀ (6, 2)"
+    );
+    for out in [&a, &b] {
+        let trace = ShapeTrace::parse(words(out, "shapes")).unwrap();
+        assert_eq!(trace.steps.last().unwrap().1, [6, 2]);
+    }
 }
 
 #[test]
@@ -190,7 +200,7 @@ fn wider_outputs_keep_the_books_columns_and_follow_the_seed() {
         "another seed draws other columns"
     );
     assert!(words(&a, "weight_source").contains("random"));
-    assert!(words(&a, "shapes").contains("→ (6, 5)"));
+    assert!(words(&a, "shapes").ends_with("@ W (3, 5) (6, 5)"));
 }
 
 fn softmax(temperature: f64, shift: f64) -> SceneOutput {

@@ -55,6 +55,21 @@ fn encode_prints_the_tokens_and_their_ids() {
 }
 
 #[test]
+fn encode_shows_bytes_of_split_characters_as_the_lesson_does() {
+    let text = "naïve 東";
+    let out = stdout(&lab(&["tokenizer", "encode", text]));
+    let expected = Tokenizer::load(None).unwrap().encode(text).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    let tokens: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        tokens,
+        ["n", "a", "<C3>", "<AF>", "ve", "·", "<E6>", "<9D>", "<B1>"]
+    );
+    let shown: Vec<String> = expected.pieces.iter().map(|p| visible(p)).collect();
+    assert_eq!(tokens, shown, "the same form as the lesson's token strip");
+}
+
+#[test]
 fn encode_json_then_decode_gives_the_text_back() {
     let text = "The little hen found a seed.";
     let out = stdout(&lab(&["tokenizer", "encode", text, "--json"]));

@@ -46,6 +46,19 @@ fn type_text(app: &mut App, runner: &mut Runner, text: &str) {
     }
 }
 
+/// Opens the text box, empties it, types `text` and closes the box.
+fn replace_text(app: &mut App, runner: &mut Runner, text: &str) {
+    let ParamValue::Text(old) = app.current_params().unwrap()["text"].clone() else {
+        panic!("text is a text parameter");
+    };
+    press(app, runner, KeyCode::Char('i'));
+    for _ in 0..old.chars().count() {
+        press(app, runner, KeyCode::Backspace);
+    }
+    type_text(app, runner, text);
+    press(app, runner, KeyCode::Enter);
+}
+
 fn screen(app: &App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -74,15 +87,7 @@ fn stats(app: &App) -> String {
 #[test]
 fn typing_in_the_text_box_splits_the_new_text_into_tokens() {
     let (mut app, mut runner) = open("tokenization", (80, 24));
-    let ParamValue::Text(default) = app.current_params().unwrap()["text"].clone() else {
-        panic!("text is a text parameter");
-    };
-    press(&mut app, &mut runner, KeyCode::Char('i'));
-    for _ in 0..default.chars().count() {
-        press(&mut app, &mut runner, KeyCode::Backspace);
-    }
-    type_text(&mut app, &mut runner, "Grandma Rose baked bread");
-    press(&mut app, &mut runner, KeyCode::Enter);
+    replace_text(&mut app, &mut runner, "Grandma Rose baked bread");
 
     let tokens = result(&app, "tokens");
     let pieces = tokens.labels[0].as_ref().unwrap();
@@ -106,6 +111,24 @@ fn typing_in_the_text_box_splits_the_new_text_into_tokens() {
         assert!(chip_row.contains(chip.as_str()), "{chip} in {chip_row}");
     }
     assert!(screen.contains(&expected.ids[0].to_string()));
+}
+
+#[test]
+fn the_strip_shows_the_bytes_of_a_split_character_in_hex() {
+    let (mut app, mut runner) = open("tokenization", (80, 24));
+    replace_text(&mut app, &mut runner, "naïve");
+    let pieces = result(&app, "tokens").labels[0].clone().unwrap();
+    assert_eq!(pieces, ["n", "a", "<C3>", "<AF>", "ve"]);
+    let screen = screen(&app);
+    let chip_row = screen
+        .lines()
+        .find(|l| l.contains("<C3>"))
+        .unwrap_or_else(|| panic!("no <C3> chip in:\n{screen}"));
+    assert!(chip_row.contains("<AF>"), "{chip_row}");
+    assert!(
+        !screen.contains('Ã'),
+        "no raw byte symbol on screen:\n{screen}"
+    );
 }
 
 #[test]

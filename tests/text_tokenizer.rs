@@ -172,23 +172,33 @@ fn bad_tokenizer_files_are_refused_in_one_line() {
     }
 }
 
+/// A GPT-2-style tokenizer.json (byte-level pre-tokenizer, post-processor and decoder, a BPE
+/// model) with the given added tokens, vocabulary and merges, each as JSON text.
+fn gpt2_style(added_tokens: &str, vocab: &str, merges: &str) -> BpeTokenizer {
+    let json = format!(
+        r#"{{
+      "version": "1.0", "truncation": null, "padding": null,
+      "added_tokens": {added_tokens},
+      "normalizer": null,
+      "pre_tokenizer": {{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}},
+      "post_processor": {{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true}},
+      "decoder": {{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}},
+      "model": {{"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": "",
+        "end_of_word_suffix": "", "fuse_unk": false, "vocab": {vocab}, "merges": {merges}}}
+    }}"#
+    );
+    BpeTokenizer::from_json(&json, "gpt2-style".into()).unwrap()
+}
+
 #[test]
 fn a_gpt2_style_file_with_text_merges_loads() {
     // GPT-2's tokenizer.json writes merges as "a b" strings and puts <|endoftext|> last.
-    let json = r#"{
-      "version": "1.0", "truncation": null, "padding": null,
-      "added_tokens": [{"id": 6, "content": "<|endoftext|>", "single_word": false,
-        "lstrip": false, "rstrip": false, "normalized": true, "special": true}],
-      "normalizer": null,
-      "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},
-      "post_processor": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},
-      "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
-      "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": "",
-        "end_of_word_suffix": "", "fuse_unk": false,
-        "vocab": {"a": 0, "b": 1, "Ġ": 2, "ab": 3, "Ġab": 4, "c": 5, "<|endoftext|>": 6},
-        "merges": ["a b", "Ġ ab"]}
-    }"#;
-    let tokenizer = Tokenizer::Bpe(BpeTokenizer::from_json(json, "gpt2-style".into()).unwrap());
+    let tokenizer = Tokenizer::Bpe(gpt2_style(
+        r#"[{"id": 6, "content": "<|endoftext|>", "single_word": false,
+            "lstrip": false, "rstrip": false, "normalized": true, "special": true}]"#,
+        r#"{"a": 0, "b": 1, "Ġ": 2, "ab": 3, "Ġab": 4, "c": 5, "<|endoftext|>": 6}"#,
+        r#"["a b", "Ġ ab"]"#,
+    ));
     assert_eq!(tokenizer.vocab_size(), 7);
     assert_eq!(tokenizer.end_of_text(), Some(6));
     assert_eq!(
@@ -199,6 +209,53 @@ fn a_gpt2_style_file_with_text_merges_loads() {
     assert_eq!(encoded.ids, [3, 4, 5]);
     assert_eq!(encoded.pieces, ["ab", " ab", "c"]);
     assert_eq!(tokenizer.decode(&encoded.ids).unwrap(), "ab abc");
+}
+
+#[test]
+fn tokens_holding_part_of_a_character_show_their_bytes_in_hex() {
+    let tokenizer = Tokenizer::load(None).unwrap();
+    let text = "naïve 東";
+    let encoded = tokenizer.encode(text).unwrap();
+    // The built-in vocabulary has no merge for ï (C3 AF) or 東 (E6 9D B1): one byte a token.
+    assert_eq!(
+        encoded.pieces,
+        ["n", "a", "<C3>", "<AF>", "ve", " ", "<E6>", "<9D>", "<B1>"]
+    );
+    // No raw byte-level symbol (Ã, ¯, æ, Ŀ, ±) reaches the display, and the ids are unchanged.
+    for piece in &encoded.pieces {
+        assert!(!piece.contains(['Ã', '¯', 'æ', 'Ŀ', '±']), "{piece}");
+    }
+    assert_eq!(encoded.ids, tokenizer.encode_ids(text).unwrap());
+    assert_eq!(tokenizer.decode(&encoded.ids).unwrap(), text);
+}
+
+#[test]
+fn a_gpt2_style_file_shows_split_characters_in_hex_and_whole_ones_as_text() {
+    // A GPT-2-style byte-level vocabulary: `Ã` and `¯` are the bytes C3 and AF of ï, `Ġ` a
+    // space, `Ã¯` their merge.
+    let bpe = gpt2_style(
+        "[]",
+        r#"{"n": 0, "a": 1, "Ã": 2, "¯": 3, "v": 4, "e": 5, "Ġ": 6, "Ã¯": 7, "ĠÃ": 8}"#,
+        r#"["Ġ Ã"]"#,
+    );
+    // A token that holds the whole character shows it.
+    assert_eq!(bpe.piece(7).unwrap(), "ï");
+    let tokenizer = Tokenizer::Bpe(bpe);
+    let encoded = tokenizer.encode("naïve").unwrap();
+    assert_eq!(encoded.ids, [0, 1, 2, 3, 4, 5]);
+    assert_eq!(encoded.pieces, ["n", "a", "<C3>", "<AF>", "v", "e"]);
+    let encoded = tokenizer.encode(" ïe").unwrap();
+    assert_eq!(encoded.ids, [8, 3, 5]);
+    assert_eq!(
+        encoded.pieces,
+        [" <C3>", "<AF>", "e"],
+        "text and hex in one token"
+    );
+    assert_eq!(
+        tokenizer.merges(),
+        [(" ".to_string(), "<C3>".to_string())],
+        "merges show their sides the same way"
+    );
 }
 
 proptest! {

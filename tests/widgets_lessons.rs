@@ -110,3 +110,32 @@ fn masked_cells_of_the_animation_read_as_masked() {
         "{status}"
     );
 }
+
+#[test]
+fn every_shapes_pane_of_text_is_drawn_by_the_tracer() {
+    use llm_lab::lessons::{View, default_values};
+    use llm_lab::results::Value;
+    use llm_lab::scenes::SceneContext;
+    use llm_lab::ui::widgets::view::handles;
+    let mut seen = 0;
+    for lesson in llm_lab::lessons::load_builtin() {
+        let meta = lesson.unwrap().meta;
+        let scene = llm_lab::scenes::find(&meta.scene).unwrap();
+        let out = scene
+            .compute(&default_values(&meta), &SceneContext::default())
+            .unwrap();
+        for pane in meta.panes.iter().filter(|p| p.view == View::Shapes) {
+            let value = out.get(&pane.result).unwrap();
+            if let Value::Text(text) = value {
+                seen += 1;
+                assert!(
+                    handles(View::Shapes, value),
+                    "{}: `{}` is not a shape trace:\n{text}",
+                    meta.id,
+                    pane.result
+                );
+            }
+        }
+    }
+    assert!(seen >= 3, "lessons 2, 7 and 9 publish shape traces");
+}

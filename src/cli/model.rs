@@ -23,11 +23,19 @@ pub struct ModelArgs {
 pub enum ModelCommand {
     /// Evaluate a checkpoint: logits, and loss and gradients when targets are given.
     Eval {
-        #[arg(long)]
+        /// The model: a safetensors file of the book's GPTModel state_dict (PyTorch parameter
+        /// names, linear weights stored (out, in)) with the model configuration as JSON, in the
+        /// book's keys, under the metadata key `config`
+        #[arg(long, value_name = "FILE")]
         checkpoint: PathBuf,
-        #[arg(long)]
+        /// The token ids: a safetensors file with `input_ids`, I64 or I32 of shape [B, T]
+        /// (T at most the context length), and optionally `target_ids` of the same shape
+        #[arg(long, value_name = "FILE")]
         input: PathBuf,
-        #[arg(long)]
+        /// Where to write the results (a safetensors file, replaced if it exists): `logits`
+        /// [B, T, vocab]; with targets also `loss` (the mean cross-entropy, a scalar) and
+        /// `grad.<parameter name>` for every parameter
+        #[arg(long, value_name = "OUT")]
         output: PathBuf,
     },
 }
@@ -132,7 +140,8 @@ fn read_ids(
         .find(|&(_, &id)| id < 0 || id as u64 >= vocab as u64)
     {
         bail!(
-            "`{name}` in {path} holds id {id} at row {row}, position {pos}; ids must be in 0..{vocab} (the model's vocabulary)"
+            "`{name}` in {path} holds id {id} at row {row}, position {pos}; ids must be from 0 to {} (the model's vocabulary has {vocab} tokens)",
+            vocab - 1
         );
     }
     // Every id was checked to be in 0..vocab above, so the conversion cannot fail.

@@ -29,7 +29,8 @@ pub enum TokenizerCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Split text into tokens and ids (· marks a space, ↵ a newline).
+    /// Split text into tokens and ids (· marks a space, ↵ a newline, <C3> a byte of a character
+    /// split between tokens).
     Encode {
         /// The text to split.
         #[arg(allow_hyphen_values = true)]

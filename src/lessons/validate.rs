@@ -106,7 +106,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
                 } else if default < min || default > max {
                     bad(
                         at.of("default"),
-                        format!("default {default} is outside {min}..={max}"),
+                        format!("default {default} is outside its range, {min} to {max}"),
                     );
                 }
                 if *step <= 0 {
@@ -126,7 +126,7 @@ pub(crate) fn validate(parsed: &Parsed, file: &Path) -> Vec<LessonError> {
                 } else if default < min || default > max {
                     bad(
                         at.of("default"),
-                        format!("default {default} is outside {min}..={max}"),
+                        format!("default {default} is outside its range, {min} to {max}"),
                     );
                 }
                 if step.is_nan() || *step <= 0.0 {

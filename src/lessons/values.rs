@@ -56,7 +56,9 @@ pub fn parse_value(spec: &ParamSpec, raw: &str) -> Result<ParamValue, String> {
                 .parse()
                 .map_err(|_| format!("`{name}` takes a whole number, not `{raw}`"))?;
             if v < *min || v > *max {
-                return Err(format!("`{name}` = {v} is outside {min}..={max}"));
+                return Err(format!(
+                    "`{name}` = {v} is outside its range, {min} to {max}"
+                ));
             }
             Ok(ParamValue::Int(v))
         }
@@ -67,7 +69,9 @@ pub fn parse_value(spec: &ParamSpec, raw: &str) -> Result<ParamValue, String> {
                 .filter(|v: &f64| v.is_finite())
                 .ok_or_else(|| format!("`{name}` takes a number, not `{raw}`"))?;
             if v < *min || v > *max {
-                return Err(format!("`{name}` = {v} is outside {min}..={max}"));
+                return Err(format!(
+                    "`{name}` = {v} is outside its range, {min} to {max}"
+                ));
             }
             Ok(ParamValue::Float(v))
         }

@@ -4,7 +4,9 @@
 //! Scores, softmax and the weighted sum are the engine's ops; dividing by the sum is the scene's.
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index};
-use super::{Scene, SceneContext, SceneError, labelled, num, ops, params, row_4dp, written_row};
+use super::{
+    Scene, SceneContext, SceneError, input_num, labelled, ops, params, row_4dp, written_row,
+};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Value};
 use ndarray::{Array1, Array2};
@@ -85,7 +87,7 @@ fn scores_text(x: &Array2<f32>, scores: &Array1<f32>, q: usize) -> String {
         let terms: Vec<String> = row
             .iter()
             .zip(x.row(q))
-            .map(|(a, b)| format!("{}×{}", num(*b), num(*a)))
+            .map(|(a, b)| format!("{}×{}", input_num(*b), input_num(*a)))
             .collect();
         lines.push(format!(
             "{:>8}: {} = {:.4}",
@@ -172,6 +174,42 @@ mod tests {
             &[0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581],
         );
         close(&data(&out, "context"), &[0.4419, 0.6515, 0.5683]);
+    }
+
+    /// Every number with a decimal point in the written-out texts: (text, decimals).
+    fn decimals(text: &str) -> Vec<(String, usize)> {
+        text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|w| w.contains('.') && w.len() > 1)
+            .map(|w| (w.to_string(), w.len() - w.find('.').unwrap() - 1))
+            .collect()
+    }
+
+    #[test]
+    fn written_sums_use_one_rule_inputs_two_decimals_results_four() {
+        for method in ["softmax", "sum"] {
+            let out = run("one", method);
+            let written = |name: &str| match out.get(name) {
+                Some(Value::Text(t)) => t.clone(),
+                other => panic!("{name}: {other:?}"),
+            };
+            let scores = written("scores_written_out");
+            let sum = written("weighted_sum");
+            // "one" is [0.77, 0.25, 0.10] in the book, not 0.1; "step" is [0.05, 0.80, 0.55].
+            assert!(
+                scores.contains("query x(one) = [0.77, 0.25, 0.10]"),
+                "{scores}"
+            );
+            assert!(
+                scores.contains("0.77×0.05 + 0.25×0.80 + 0.10×0.55 = 0.2935"),
+                "{scores}"
+            );
+            assert!(sum.contains("× [0.05, 0.80, 0.55]   (step)"), "{sum}");
+            for text in [scores, sum, written("weights_written_out")] {
+                for (n, d) in decimals(&text) {
+                    assert!(d == 2 || d == 4, "{n} in:\n{text}");
+                }
+            }
+        }
     }
 
     #[test]

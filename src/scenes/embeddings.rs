@@ -31,10 +31,25 @@ pub fn one_hot(ids: &[usize], vocab: usize) -> Array2<f32> {
     m
 }
 
-/// A (rows, cols) table of standard normal values from a seeded stream (as nn.Embedding
-/// initialises its weight).
-fn normal_table(rows: usize, cols: usize, seed: u64) -> Array2<f32> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+/// The largest random draw the scene accepts (the lesson's `draw` parameter, 0..=MAX_DRAW).
+pub const MAX_DRAW: i64 = 99;
+
+/// Which table a random stream fills.
+#[derive(Clone, Copy)]
+enum Table {
+    Token = 0,
+    Position = 1,
+}
+
+/// A (rows, cols) table of standard normal values (as nn.Embedding initialises its weight), from
+/// a stream keyed by the global seed, the learner's draw and the table: `--seed` changes every
+/// table, the draw gives another pair under the same seed, and the two tables never share a stream.
+fn normal_table(rows: usize, cols: usize, seed: u64, draw: u64, table: Table) -> Array2<f32> {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&draw.to_le_bytes());
+    key[16..24].copy_from_slice(&(table as u64).to_le_bytes());
+    let mut rng = rand_chacha::ChaCha8Rng::from_seed(key);
     Array2::from_shape_simple_fn((rows, cols), || StandardNormal.sample(&mut rng))
 }
 
@@ -55,18 +70,19 @@ impl Scene for Embeddings {
         "embeddings"
     }
 
-    fn compute(
-        &self,
-        params: &ParamValues,
-        _ctx: &SceneContext,
-    ) -> Result<SceneOutput, SceneError> {
+    fn compute(&self, params: &ParamValues, ctx: &SceneContext) -> Result<SceneOutput, SceneError> {
         let emb_dim = params::int(params, "emb_dim")?;
         let context = params::int(params, "context_length")?;
-        let seed = params::int(params, "seed")?;
+        let draw = params::int(params, "draw")?;
         let sequence = params::text(params, "sequence")?;
         if !(1..=64).contains(&emb_dim) {
             return Err(SceneError(format!(
                 "`emb_dim` must be between 1 and 64, not {emb_dim}"
+            )));
+        }
+        if !(0..=MAX_DRAW).contains(&draw) {
+            return Err(SceneError(format!(
+                "`draw` must be between 0 and {MAX_DRAW}, not {draw}"
             )));
         }
         let ids = token_ids(sequence)?;
@@ -77,10 +93,9 @@ impl Scene for Embeddings {
             )));
         }
         let (c, ctx_len, v) = (emb_dim as usize, context as usize, TOKENS.len());
-        let seed = seed as u64;
-        // Two independent streams: the token table and the position table.
-        let tok_table = normal_table(v, c, seed.wrapping_mul(2));
-        let pos_table = normal_table(ctx_len, c, seed.wrapping_mul(2) + 1);
+        let draw = draw as u64;
+        let tok_table = normal_table(v, c, ctx.seed, draw, Table::Token);
+        let pos_table = normal_table(ctx_len, c, ctx.seed, draw, Table::Position);
 
         let tok_emb = ops::lookup(&ids, tok_table.view())?;
         let hot = one_hot(&ids, v);
@@ -206,7 +221,7 @@ mod tests {
         let mut p = ParamValues::new();
         p.insert("emb_dim".into(), ParamValue::Int(3));
         p.insert("context_length".into(), ParamValue::Int(ctx));
-        p.insert("seed".into(), ParamValue::Int(123));
+        p.insert("draw".into(), ParamValue::Int(0));
         p.insert("sequence".into(), ParamValue::Text(seq.into()));
         p
     }
@@ -247,5 +262,42 @@ mod tests {
             .compute(&params(SEQUENCES[1], 4), &SceneContext::default())
             .unwrap_err();
         assert!(err.0.contains("shorter than the 6 tokens"), "{err}");
+        let mut p = params(SEQUENCES[1], 8);
+        p.insert("draw".into(), ParamValue::Int(MAX_DRAW + 1));
+        let err = Embeddings
+            .compute(&p, &SceneContext::default())
+            .unwrap_err();
+        assert!(err.0.contains("`draw` must be between 0 and 99"), "{err}");
+    }
+
+    fn tables(seed: u64, draw: i64) -> (Vec<f32>, Vec<f32>) {
+        let mut p = params(SEQUENCES[1], 6);
+        p.insert("draw".into(), ParamValue::Int(draw));
+        let ctx = SceneContext {
+            seed,
+            ..SceneContext::default()
+        };
+        let out = Embeddings.compute(&p, &ctx).unwrap();
+        let tok = tensor(&out, "token_table").data.clone();
+        (tok, tensor(&out, "position_table").data.clone())
+    }
+
+    #[test]
+    fn the_global_seed_and_the_draw_both_pick_the_tables() {
+        let base = tables(42, 0);
+        assert_eq!(tables(42, 0), base, "same --seed, same draw: same screen");
+        let other_seed = tables(7, 0);
+        assert_ne!(other_seed.0, base.0, "--seed changes the token table");
+        assert_ne!(other_seed.1, base.1, "--seed changes the position table");
+        let other_draw = tables(42, 1);
+        assert_ne!(other_draw.0, base.0, "a new draw changes the token table");
+        assert_ne!(
+            other_draw.1, base.1,
+            "a new draw changes the position table"
+        );
+        assert_ne!(tables(7, 0), tables(42, 1));
+        // The two tables come from separate streams: the position table does not start with
+        // the token table's numbers.
+        assert_ne!(base.0[..6], base.1[..6]);
     }
 }

@@ -73,9 +73,16 @@ pub fn num(v: f32) -> String {
     }
 }
 
-/// A vector as written in a worked sum, `[0.55, 0.87, 0.66]` (each entry as [`num`] writes it).
+/// A book input in a worked sum, as the book prints it: two decimals (0.55, 0.10). Computed
+/// values next to it are written to 4 decimals.
+pub fn input_num(v: f32) -> String {
+    format!("{v:.2}")
+}
+
+/// A vector of book inputs as written in a worked sum, `[0.77, 0.25, 0.10]` (each entry as
+/// [`input_num`] writes it).
 pub fn written_row(v: ndarray::ArrayView1<f32>) -> String {
-    let cells: Vec<String> = v.iter().map(|x| num(*x)).collect();
+    let cells: Vec<String> = v.iter().map(|x| input_num(*x)).collect();
     format!("[{}]", cells.join(", "))
 }
 

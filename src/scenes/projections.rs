@@ -4,9 +4,10 @@
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index, w_query};
 use super::ops::{self, max_abs_diff};
-use super::{Scene, SceneContext, SceneError, labelled, num, params, row_4dp, written_row};
+use super::{Scene, SceneContext, SceneError, input_num, labelled, params, row_4dp, written_row};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Tensor, Value};
+use crate::ui::widgets::shapes::ShapeTrace;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -69,6 +70,7 @@ impl Scene for Projections {
         let xw = ops::matmul(x.view(), w.view())?;
         let linear = ops::linear(x.view(), w_linear.view())?;
         let max_diff = max_abs_diff(&xw, &linear);
+        let n = x.nrows();
 
         let tokens = labels(&TOKENS);
         let outs: Vec<String> = (0..d_out).map(|j| format!("o{}", j + 1)).collect();
@@ -83,10 +85,7 @@ impl Scene for Projections {
         out.push("w", shown_w);
         let result = if out_in { &linear } else { &xw };
         out.push("xw", labelled(result, &["token", "out"], &[&tokens, &outs]));
-        out.push(
-            "shapes",
-            Value::Text(shape_trace(x.nrows(), d_in, d_out, out_in)),
-        );
+        out.push("shapes", Value::Text(shape_trace(n, d_in, d_out, out_in)));
         out.push("row_written_out", Value::Text(row_text(&x, &w, &xw, t)));
         out.push(
             "max_abs_difference",
@@ -95,7 +94,9 @@ impl Scene for Projections {
         out.push(
             "storage_comparison",
             Value::Text(format!(
-                "x @ W with W stored (in, out) = {:?}\n\
+                "({n}, {d_in}) @ ({d_in}, {d_out}) → ({n}, {d_out}): the inner sizes {d_in} = {d_in} \
+                 meet and vanish; one row in, one row out per token\n\
+                 x @ W with W stored (in, out) = {:?}\n\
                  x @ Wᵀ with W stored (out, in) = {:?}, as nn.Linear({d_in}, {d_out}) keeps it\n\
                  largest difference between the two results: {}",
                 w.dim(),
@@ -112,22 +113,21 @@ impl Scene for Projections {
     }
 }
 
-/// How the shapes compose for the chosen storage.
+/// How the shapes compose for the chosen storage, in the shape tracer's `op (d1, d2)` form:
+/// `X (6, 3) ─@ W (3, 2)→ (6, 2)`, or for (out, in) storage the path from the stored weight
+/// through its transpose: `W stored (out, in) (2, 3) ─transpose, no copy→ (3, 2) ─X (6, 3) @ Wᵀ→ (6, 2)`.
 fn shape_trace(n: usize, d_in: usize, d_out: usize, out_in: bool) -> String {
-    if out_in {
-        format!(
-            "W stored ({d_out}, {d_in})  (out, in), like nn.Linear({d_in}, {d_out}).weight\n\
-             Wᵀ       ({d_in}, {d_out})  a transposed view, no copy\n\
-             X ({n}, {d_in}) @ Wᵀ ({d_in}, {d_out}) → ({n}, {d_out})\n\
-             inner sizes {d_in} = {d_in} meet and vanish; one row in, one row out per token"
-        )
+    let trace = if out_in {
+        ShapeTrace::default()
+            .push("W stored (out, in)", &[d_out, d_in])
+            .push("transpose, no copy", &[d_in, d_out])
+            .push(&format!("X ({n}, {d_in}) @ Wᵀ"), &[n, d_out])
     } else {
-        format!(
-            "W stored ({d_in}, {d_out})  (in, out)\n\
-             X ({n}, {d_in}) @ W ({d_in}, {d_out}) → ({n}, {d_out})\n\
-             inner sizes {d_in} = {d_in} meet and vanish; one row in, one row out per token"
-        )
-    }
+        ShapeTrace::default()
+            .push("X", &[n, d_in])
+            .push(&format!("@ W ({d_in}, {d_out})"), &[n, d_out])
+    };
+    trace.to_text()
 }
 
 /// One token's output (row t of `xw`) written out: each output is the token's row dotted with one
@@ -145,7 +145,7 @@ fn row_text(x: &Array2<f32>, w: &Array2<f32>, xw: &Array2<f32>, t: usize) -> Str
         let terms: Vec<String> = row
             .iter()
             .zip(w.column(j).iter())
-            .map(|(a, b)| format!("{}×{:.4}", num(*a), b))
+            .map(|(a, b)| format!("{}×{:.4}", input_num(*a), b))
             .collect();
         lines.push(format!(
             "o{} = {} = {:.4}",

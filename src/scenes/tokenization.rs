@@ -147,6 +147,13 @@ impl Scene for Tokenization {
         let encoded = tokenizer
             .encode(text)
             .map_err(|e| SceneError(e.to_string()))?;
+        // How many bytes of the text each BPE token covers (a token may hold part of a character).
+        let token_lens = encoded
+            .ids
+            .iter()
+            .map(|&id| tokenizer.token_bytes(id).map(|b| b.len()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SceneError(e.to_string()))?;
         let chars = tools.chars.encode(text);
         let words = tools.words.encode(text);
 
@@ -177,7 +184,12 @@ impl Scene for Tokenization {
         out.push(
             "comparison",
             Value::Text(comparison_text(
-                text, &chars, &words, &encoded, &tools, vocab_size,
+                text,
+                &chars,
+                &words,
+                (&encoded, &token_lens),
+                &tools,
+                vocab_size,
             )),
         );
         Ok(out)
@@ -267,7 +279,7 @@ fn comparison_text(
     text: &str,
     chars: &Encoded,
     words: &Encoded,
-    bpe: &Encoded,
+    (bpe, token_lens): (&Encoded, &[usize]),
     tools: &CorpusTools,
     vocab_size: usize,
 ) -> String {
@@ -312,7 +324,7 @@ fn comparison_text(
             .iter()
             .take(3)
             .filter_map(|w| {
-                let split = bpe_split_of(w, bpe);
+                let split = bpe_split_of(w, text, bpe, token_lens);
                 split.map(|p| format!("{w} → {p}"))
             })
             .collect();
@@ -327,14 +339,17 @@ fn comparison_text(
 }
 
 /// How the BPE split a word of the text: the pieces that cover its first occurrence.
-fn bpe_split_of(word: &str, bpe: &Encoded) -> Option<String> {
-    let joined: String = bpe.pieces.concat();
-    let start = joined.find(word)?;
+/// `token_lens` are the bytes of `text` each token covers, in order.
+fn bpe_split_of(word: &str, text: &str, bpe: &Encoded, token_lens: &[usize]) -> Option<String> {
+    if token_lens.iter().sum::<usize>() != text.len() {
+        return None;
+    }
+    let start = text.find(word)?;
     let end = start + word.len();
     let mut at = 0;
     let mut pieces = Vec::new();
-    for piece in &bpe.pieces {
-        let (from, to) = (at, at + piece.len());
+    for (piece, len) in bpe.pieces.iter().zip(token_lens) {
+        let (from, to) = (at, at + len);
         if to > start && from < end {
             pieces.push(visible(piece));
         }
@@ -379,6 +394,25 @@ mod tests {
             panic!()
         };
         assert!(comparison.contains("\"xylophone\""), "{comparison}");
+    }
+
+    #[test]
+    fn split_characters_show_their_bytes_and_the_comparison_finds_their_words() {
+        let out = Tokenization
+            .compute(&params("512", "naïve 東"), &SceneContext::default())
+            .unwrap();
+        let pieces = tensor(&out, "tokens").labels[0].clone().unwrap();
+        assert_eq!(
+            pieces,
+            ["n", "a", "<C3>", "<AF>", "ve", " ", "<E6>", "<9D>", "<B1>"]
+        );
+        let Some(Value::Text(comparison)) = out.get("comparison") else {
+            panic!()
+        };
+        assert!(
+            comparison.contains("naïve → n|a|<C3>|<AF>|ve; 東 → <E6>|<9D>|<B1>."),
+            "{comparison}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! six token embeddings, a 2-d view of them, and one pair worked out by hand.
 
 use super::book::{DIMS, TOKENS, embeddings, labels, token_index};
-use super::{Scene, SceneContext, SceneError, labelled, num, ops, params};
+use super::{Scene, SceneContext, SceneError, input_num, labelled, ops, params};
 use crate::lessons::ParamValues;
 use crate::results::{SceneOutput, Value};
 use ndarray::{Array1, Array2, Axis};
@@ -100,7 +100,7 @@ fn pair_text(
     let products: Vec<String> = ra
         .iter()
         .zip(rb.iter())
-        .map(|(p, q)| format!("{}×{}", num(*p), num(*q)))
+        .map(|(p, q)| format!("{}×{}", input_num(*p), input_num(*q)))
         .collect();
     let terms: Vec<String> = ra
         .iter()
@@ -108,7 +108,11 @@ fn pair_text(
         .map(|(p, q)| format!("{:.4}", p * q))
         .collect();
     let length = |i: usize| {
-        let squares: Vec<String> = x.row(i).iter().map(|v| format!("{}²", num(*v))).collect();
+        let squares: Vec<String> = x
+            .row(i)
+            .iter()
+            .map(|v| format!("{}²", input_num(*v)))
+            .collect();
         format!(
             "|{}| = √({}) = {:.4}",
             TOKENS[i],

@@ -1,6 +1,7 @@
 //! Text: corpus loading, tokenizers, sliding-window batches.
 
 pub mod batches;
+pub mod byte_level;
 pub mod corpus;
 pub mod tokenizer;
 pub mod words;

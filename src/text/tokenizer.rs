@@ -9,6 +9,7 @@
 //! Large texts are encoded in chunks cut only where the byte-level pre-tokenizer would cut
 //! anyway (see [`chunks`]), so a 50 MB corpus never becomes one giant `Encoding`.
 
+use super::byte_level;
 use super::corpus::{Corpus, END_OF_TEXT};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -75,7 +76,8 @@ pub enum TokenizerError {
 }
 
 /// Text split into tokens: the ids, and for each id the piece of text it stands for (spaces and
-/// newlines kept as they are; see [`visible`] to show them).
+/// newlines kept as they are; see [`visible`] to show them). A byte-level token that holds only
+/// part of a character has its loose bytes written in hex, e.g. `<C3>`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Encoded {
     pub ids: Vec<u32>,
@@ -154,6 +156,15 @@ impl Tokenizer {
         match self {
             Tokenizer::Char(t) => t.decode(&[id]),
             Tokenizer::Bpe(t) => t.piece(id),
+        }
+    }
+
+    /// The bytes of the text one id stands for: a byte-level token may hold part of a
+    /// character, so this is not always text.
+    pub fn token_bytes(&self, id: u32) -> Result<Vec<u8>, TokenizerError> {
+        match self {
+            Tokenizer::Char(t) => t.decode(&[id]).map(String::into_bytes),
+            Tokenizer::Bpe(t) => t.token_bytes(id),
         }
     }
 
@@ -456,17 +467,34 @@ impl BpeTokenizer {
             .map_err(|e| TokenizerError::Encode(one_line(&e.to_string())))
     }
 
-    /// The text of one token. A byte-level token that is only part of a multi-byte character
-    /// has no text of its own; it is shown by its raw vocabulary entry instead.
+    /// The text of one token. A byte-level token that holds only part of a multi-byte
+    /// character has no text of its own: its bytes are shown, the loose ones in hex (`<C3>`; see
+    /// [`byte_level::shown`]). Another tokenizer's undecodable token shows its vocabulary entry.
     pub fn piece(&self, id: u32) -> Result<String, TokenizerError> {
         let text = self.decode(&[id])?;
         if text.contains('\u{FFFD}') {
             let raw = self.inner.id_to_token(id).unwrap_or_default();
+            if let Some(bytes) = byte_level::entry_bytes(&raw) {
+                return Ok(byte_level::shown(&bytes));
+            }
             if !raw.contains('\u{FFFD}') {
                 return Ok(raw);
             }
         }
         Ok(text)
+    }
+
+    /// The bytes one id stands for: its decoded text, or for a byte-level token that holds
+    /// part of a character (which decodes to U+FFFD) the bytes its vocabulary entry spells.
+    pub fn token_bytes(&self, id: u32) -> Result<Vec<u8>, TokenizerError> {
+        let text = self.decode(&[id])?;
+        if text.contains('\u{FFFD}') {
+            let raw = self.inner.id_to_token(id).unwrap_or_default();
+            if let Some(bytes) = byte_level::entry_bytes(&raw) {
+                return Ok(bytes);
+            }
+        }
+        Ok(text.into_bytes())
     }
 
     /// The learned merges in rank order (first learned first), each side as its text.

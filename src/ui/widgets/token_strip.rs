@@ -5,7 +5,8 @@
 //!
 //! Neighbouring chips alternate between two shades derived from the theme. Without colour
 //! (`NO_COLOR`, or a 16-colour terminal) the shades become reversed and underlined text, and a gap always separates chips,
-//! so every boundary stays visible. Spaces inside tokens are drawn as `·`, newlines as `↵`.
+//! so every boundary stays visible. Spaces inside tokens are drawn as `·`, newlines as `↵`; a byte
+//! of a character split between tokens arrives from the tokenizer as hex, `<C3>`.
 //!
 //! What the Tokens view draws, by value:
 //! - a 1-D tensor of ids whose axis-0 labels are the tokens' text: a strip of chips;
@@ -27,7 +28,8 @@ use ratatui::widgets::{Paragraph, Widget};
 /// One token to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chip {
-    /// The token's text as it is in the input (spaces and newlines are made visible when drawn).
+    /// The token's text as it is in the input (spaces and newlines are made visible when drawn);
+    /// a token holding part of a character comes with its loose bytes in hex, `<C3>`.
     pub text: String,
     /// Its id, shown beneath; none for text split into words.
     pub id: Option<u32>,
