@@ -460,6 +460,20 @@ pub enum Keep {
     ContextOnly,
 }
 
+/// The three projection weights stacked as one (3C, C) matrix, so that a single product
+/// computes queries, keys and values together.
+fn stacked_qkv_weight(att: &MultiHeadAttention) -> Result<Array2<f32>, EngineError> {
+    concatenate(
+        Axis(0),
+        &[
+            att.w_query.weight.view(),
+            att.w_key.weight.view(),
+            att.w_value.weight.view(),
+        ],
+    )
+    .map_err(|e| EngineError::Invalid(e.to_string()))
+}
+
 /// x: (B, T, C), n_heads dividing C -> out (B, T, C) and the intermediates `keep` asks for.
 pub fn multi_head_attention_forward(
     x: ArrayView3<f32>,
@@ -484,15 +498,7 @@ pub fn multi_head_attention_forward(
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
     // one product for all three projections: x · [W_query; W_key; W_value]ᵀ
-    let w_qkv = concatenate(
-        Axis(0),
-        &[
-            att.w_query.weight.view(),
-            att.w_key.weight.view(),
-            att.w_value.weight.view(),
-        ],
-    )
-    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let w_qkv = stacked_qkv_weight(att)?;
     let b_qkv = match (&att.w_query.bias, &att.w_key.bias, &att.w_value.bias) {
         (Some(q), Some(k), Some(v)) => Some(
             concatenate(Axis(0), &[q.view(), k.view(), v.view()])
@@ -698,15 +704,7 @@ pub fn multi_head_attention_backward(
     let x2 = x
         .to_shape((n, c))
         .map_err(|e| EngineError::Invalid(e.to_string()))?;
-    let w_qkv = concatenate(
-        Axis(0),
-        &[
-            att.w_query.weight.view(),
-            att.w_key.weight.view(),
-            att.w_value.weight.view(),
-        ],
-    )
-    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+    let w_qkv = stacked_qkv_weight(att)?;
     let dqkv2 = flat(&dqkv);
     // dx = dqkv · [W_query; W_key; W_value] and d[W_query; W_key; W_value] = dqkvᵀ · x
     let dx = gemm_new(1.0, dqkv2, w_qkv.view())
