@@ -57,7 +57,20 @@ pub fn fit_colours(buf: &mut ratatui::buffer::Buffer, mode: widgets::color::Colo
     };
     for cell in buf.content.iter_mut() {
         cell.fg = fit(cell.fg);
-        cell.bg = fit(cell.bg);
+        cell.bg = match (mode, cell.bg) {
+            (ColorMode::Shades, Color::Rgb(r, g, b)) => basic_surface((r, g, b)),
+            (_, c) => fit(c),
+        };
+    }
+}
+
+/// A background for a 16-colour terminal. Such terminals mostly run on black, so a tinted dark
+/// surface (the parameter strip, the selected line) that rounds to black would vanish into the
+/// screen: it takes dark grey instead.
+fn basic_surface(rgb: (u8, u8, u8)) -> Color {
+    match nearest_basic(rgb) {
+        Color::Black if rgb != (0, 0, 0) => Color::DarkGray,
+        c => c,
     }
 }
 
