@@ -281,7 +281,15 @@ impl App {
     /// Takes a scene result for the current lesson.
     pub fn set_output(&mut self, output: Option<Result<SceneOutput, String>>) {
         self.output = output;
+        if self.panes_hidden() {
+            self.focus = Focus::Prose;
+        }
         self.clamp_scrolls();
+    }
+
+    /// The scene refused, so one message covers the pane column and no pane can take focus.
+    pub fn panes_hidden(&self) -> bool {
+        matches!(self.output, Some(Err(_)))
     }
 
     /// Progress could not be written: keep running and keep saying so.
@@ -514,7 +522,11 @@ impl App {
     }
 
     fn cycle_focus(&mut self, dir: i32) {
-        let panes = self.lesson().map_or(0, |l| l.meta.panes.len()) as i32;
+        let panes = if self.panes_hidden() {
+            0
+        } else {
+            self.lesson().map_or(0, |l| l.meta.panes.len()) as i32
+        };
         // Positions 0 = prose, 1..=panes = the panes.
         let pos = match self.focus {
             Focus::Prose => 0,

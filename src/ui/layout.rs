@@ -242,6 +242,9 @@ pub fn target_at(app: &App, at: Position) -> Option<Focus> {
     if layout.prose.contains(at) {
         return Some(Focus::Prose);
     }
+    if app.panes_hidden() {
+        return None;
+    }
     layout
         .panes
         .iter()
