@@ -140,7 +140,8 @@ impl Theme {
             heat_sequential: HeatScale {
                 anchors: SEQUENTIAL,
             },
-            mask: Color::Rgb(110, 110, 120),
+            // 5.2:1 on black: masked cells recede but the dots stay readable.
+            mask: Color::Rgb(125, 125, 135),
             cursor: Color::Rgb(255, 60, 200),
             special: Color::Rgb(255, 80, 80),
             series: [
@@ -173,7 +174,8 @@ impl Theme {
             heat_sequential: HeatScale {
                 anchors: SEQUENTIAL,
             },
-            mask: Color::Rgb(150, 150, 160),
+            // 5.2:1 on the light background (the earlier (150, 150, 160) was a faint 2.8:1).
+            mask: Color::Rgb(105, 105, 115),
             cursor: Color::Rgb(220, 0, 160),
             special: Color::Rgb(200, 0, 0),
             series: [
