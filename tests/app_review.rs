@@ -184,6 +184,13 @@ fn a_256_or_16_colour_terminal_gets_no_24_bit_colour_anywhere() {
             .filter(|c| matches!(c.fg, Color::Rgb(..)) || matches!(c.bg, Color::Rgb(..)))
             .count();
         assert_eq!(rgb, 0, "{mode:?}: cells still in 24-bit colour");
+        // The parameter strip sits just above the status bar and must keep a background of its
+        // own: on a 16-colour terminal its dark tint once rounded to black, the screen's colour.
+        let strip = buf[(0, 28)].bg;
+        assert!(
+            !matches!(strip, Color::Reset | Color::Black) && strip != buf[(0, 0)].bg,
+            "{mode:?}: the parameter strip lost its background ({strip:?})"
+        );
         assert!(
             buf.content.iter().any(|c| c.fg != Color::Reset),
             "{mode:?}: the theme's colours became colours the terminal has"
@@ -312,4 +319,16 @@ fn a_refusing_scene_says_why_once_over_the_pane_column() {
     let text = screen(&app);
     assert_eq!(text.matches("computation stopped").count(), 1, "{text}");
     assert_eq!(text.matches("corpus is empty").count(), 1, "{text}");
+}
+
+#[test]
+fn tab_skips_the_panes_a_refusing_scene_hides() {
+    let (mut app, mut r) = app_at((100, 30));
+    send(&mut app, &mut r, [ch('n'), ch('n'), ch('n')]);
+    assert!(matches!(app.output, Some(Err(_))));
+    assert!(!app.lesson().unwrap().meta.panes.is_empty());
+    for code in [KeyCode::Tab, KeyCode::Tab, KeyCode::BackTab] {
+        send(&mut app, &mut r, [key(code)]);
+        assert_eq!(app.focus, Focus::Prose, "after {code:?}");
+    }
 }

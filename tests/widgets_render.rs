@@ -468,3 +468,39 @@ fn half_block_attention_marks_masked_halves() {
     assert_eq!((b[(0, 0)].fg, b[(0, 0)].bg), (SEQ_1, SEQ_0));
     assert_eq!((b[(1, 0)].fg, b[(1, 0)].bg), (theme.mask, SEQ_0));
 }
+
+/// WCAG contrast ratio of two colours, named ones taken at xterm's defaults and `Reset` read
+/// as the black a dark terminal usually has.
+fn contrast(a: Color, b: Color) -> f32 {
+    let rgb = |c: Color| match c {
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Black | Color::Reset => (0, 0, 0),
+        Color::Gray => (229, 229, 229),
+        Color::White => (255, 255, 255),
+        other => panic!("no RGB known for {other:?}"),
+    };
+    let lin = |c: u8| {
+        let c = c as f32 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lum = |c: Color| {
+        let (r, g, b) = rgb(c);
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn mask_dots_read_at_4_5_to_1_on_every_theme_background() {
+    // The light theme's dots were once a faint 2.8:1.
+    for name in Theme::NAMES {
+        let theme = Theme::by_name(name).unwrap();
+        let k = contrast(theme.mask, theme.bg);
+        assert!(k >= 4.5, "{name}: mask dots at {k:.2}:1");
+    }
+}
