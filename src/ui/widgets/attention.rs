@@ -173,10 +173,10 @@ impl Widget for Attention<'_> {
                     .unwrap_or_else(|| "head".into());
                 let style = if k == 0 {
                     Style::new()
-                        .fg(self.mode_color(self.theme.accent))
+                        .fg(self.mode.ink(self.theme.accent))
                         .add_modifier(Modifier::BOLD)
                 } else {
-                    Style::new().fg(self.mode_color(self.theme.muted))
+                    Style::new().fg(self.mode.ink(self.theme.muted))
                 };
                 pen.text(0, 0, &format!("{name} {}", first + k), sub.width, style);
                 body.y += 1;
@@ -196,15 +196,6 @@ impl Widget for Attention<'_> {
                 legend: k == 0,
             };
             grid.render(body, buf);
-        }
-    }
-}
-
-impl Attention<'_> {
-    fn mode_color(&self, c: ratatui::style::Color) -> ratatui::style::Color {
-        match self.mode {
-            ColorMode::Shades => ratatui::style::Color::Reset,
-            m => m.theme_color(c),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 const EIGHTHS: [&str; 8] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
@@ -44,13 +44,6 @@ impl<'a> Bars<'a> {
         self
     }
 
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
-
     fn label(&self, i: usize) -> String {
         let t = self.values;
         match t.labels.last() {
@@ -62,13 +55,12 @@ impl<'a> Bars<'a> {
 
 impl Widget for Bars<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut pen = Pen::new(buf, area);
+        let Some(mut pen) = Pen::open(buf, area) else {
+            return;
+        };
         let (w, h) = (pen.width() as usize, pen.height() as usize);
         let vals = &self.values.data;
-        if w == 0 || h == 0 {
-            return;
-        }
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         if vals.is_empty() {
             pen.text(0, 0, "(empty)", w as u16, muted);
             return;
@@ -109,7 +101,7 @@ impl Widget for Bars<'_> {
             let hl = self.highlight == Some(i);
             let lstyle = if hl {
                 Style::new()
-                    .fg(self.tc(self.theme.accent))
+                    .fg(self.mode.ink(self.theme.accent))
                     .add_modifier(Modifier::BOLD)
             } else {
                 muted
@@ -125,7 +117,7 @@ impl Widget for Bars<'_> {
             } else {
                 self.theme.bar
             };
-            let bstyle = Style::new().fg(self.tc(colour));
+            let bstyle = Style::new().fg(self.mode.ink(colour));
             let x0 = label_w;
             if v.is_finite() && bar_w > 0 {
                 let len = v.abs() / span * bar_w as f32;
@@ -146,9 +138,9 @@ impl Widget for Bars<'_> {
                 }
             }
             let vstyle = if v.is_finite() {
-                Style::new().fg(self.tc(self.theme.fg))
+                Style::new().fg(self.mode.ink(self.theme.fg))
             } else {
-                Style::new().fg(self.tc(self.theme.special))
+                Style::new().fg(self.mode.ink(self.theme.special))
             };
             let text = format_value(v, self.decimals);
             pen.text_right(w as u16, y, &text, numw as u16, vstyle);

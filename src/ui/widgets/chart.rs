@@ -7,7 +7,7 @@ use crate::results::Series;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
@@ -79,13 +79,6 @@ impl<'a> LineChart<'a> {
         self.log_y = on;
         self
     }
-
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
 }
 
 impl Widget for LineChart<'_> {
@@ -107,7 +100,7 @@ impl Widget for LineChart<'_> {
             .collect();
         let xs = extent(data.iter().flatten().map(|p| p.0));
         let ys = extent(data.iter().flatten().map(|p| p.1));
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         let (Some((x0, x1)), Some((y0, y1))) = (xs, ys) else {
             Pen::new(buf, area).text(0, 0, "(no data)", area.width, muted);
             return;
@@ -130,7 +123,11 @@ impl Widget for LineChart<'_> {
                     .name(s.name.clone())
                     .marker(marker)
                     .graph_type(GraphType::Line)
-                    .style(Style::new().fg(self.tc(self.theme.series[i % self.theme.series.len()])))
+                    .style(
+                        Style::new().fg(self
+                            .mode
+                            .ink(self.theme.series[i % self.theme.series.len()])),
+                    )
                     .data(pts)
             })
             .collect();

@@ -73,6 +73,15 @@ impl ColorMode {
         }
     }
 
+    /// A theme colour for a widget's labels, text and lines: as [`ColorMode::theme_color`], but
+    /// the terminal's own colour in Shades mode, where widgets speak in glyphs alone.
+    pub fn ink(self, c: Color) -> Color {
+        match self {
+            ColorMode::Shades => Color::Reset,
+            m => m.theme_color(c),
+        }
+    }
+
     /// A theme colour as this mode can show it: RGB theme colours are mapped into the palette in
     /// Ansi256 mode; named colours pass through. In Shades mode heat colours are dropped by the
     /// callers, but theme text colours (labels, accents) are still honoured unless NO_COLOR.

@@ -225,8 +225,9 @@ pub(crate) struct Grid<'a> {
     pub legend: bool,
 }
 
-/// Where everything goes, worked out from the pane size.
-#[derive(Clone, Copy, Debug)]
+/// Where everything goes, worked out from the pane size (the scroll window, zero by default,
+/// is filled in once a layout is chosen).
+#[derive(Clone, Copy, Debug, Default)]
 struct Layout {
     cells: bool,
     decimals: usize,
@@ -332,10 +333,7 @@ impl Grid<'_> {
                 header: header as u16,
                 legend: legend as u16,
                 sum_w: sum_w as u16,
-                vis_rows: 0,
-                vis_cols: 0,
-                row_off: 0,
-                col_off: 0,
+                ..Layout::default()
             }
         };
         let fits = |l: &Layout, need_rows: usize| {
@@ -377,10 +375,7 @@ impl Grid<'_> {
                 header: header as u16,
                 legend: legend as u16,
                 sum_w: sum_w as u16,
-                vis_rows: 0,
-                vis_cols: 0,
-                row_off: 0,
-                col_off: 0,
+                ..Layout::default()
             }
         };
 
@@ -490,13 +485,6 @@ impl Grid<'_> {
         l
     }
 
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
-
     fn rgb(&self, v: f32) -> (u8, u8, u8) {
         self.scale.heat(self.theme).at(self.scale.position(v))
     }
@@ -506,7 +494,7 @@ impl Grid<'_> {
     }
 
     fn cursor_color(&self) -> Color {
-        self.tc(self.theme.cursor)
+        self.mode.ink(self.theme.cursor)
     }
 
     fn is_cursor(&self, r: usize, c: usize) -> bool {
@@ -534,15 +522,15 @@ impl Grid<'_> {
                 0,
                 "(empty)",
                 7,
-                Style::new().fg(self.tc(self.theme.muted)),
+                Style::new().fg(self.mode.ink(self.theme.muted)),
             );
             return;
         }
         let l = self.layout(pen.area);
         let grid_x = l.label_w;
-        let label_style = Style::new().fg(self.tc(self.theme.muted));
+        let label_style = Style::new().fg(self.mode.ink(self.theme.muted));
         let active_label = Style::new()
-            .fg(self.tc(self.theme.accent))
+            .fg(self.mode.ink(self.theme.accent))
             .add_modifier(Modifier::BOLD);
 
         // Column labels (or indices in cells mode).
@@ -627,7 +615,7 @@ impl Grid<'_> {
         let cursor = self.is_cursor(r, c);
         let text_w = l.cw - 1;
         if self.is_masked(r, c) {
-            let style = Style::new().fg(self.tc(self.theme.mask));
+            let style = Style::new().fg(self.mode.ink(self.theme.mask));
             let style = if cursor {
                 style.add_modifier(Modifier::REVERSED)
             } else {
@@ -640,7 +628,7 @@ impl Grid<'_> {
         let mut style = Style::new();
         let mut lead = " ";
         if !v.is_finite() {
-            style = style.fg(self.tc(self.theme.special));
+            style = style.fg(self.mode.ink(self.theme.special));
         } else if let Some(bg) = self.heat(v) {
             let fg = self
                 .mode
@@ -731,9 +719,9 @@ impl Grid<'_> {
             };
             let mv = self.slice.get(mark_r, c);
             let (glyph, fg) = if self.is_masked(mark_r, c) {
-                ("·", self.tc(self.theme.mask))
+                ("·", self.mode.ink(self.theme.mask))
             } else {
-                (Self::special_glyph(mv), self.tc(self.theme.special))
+                (Self::special_glyph(mv), self.mode.ink(self.theme.special))
             };
             let bg = other.and_then(|o| if special(o) { None } else { colour_of(o) });
             let mut st = Style::new().fg(fg);
@@ -758,7 +746,7 @@ impl Grid<'_> {
     }
 
     fn draw_legend(&self, pen: &mut Pen, y: u16, l: &Layout) {
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         let (lo, hi) = (self.scale.lo, self.scale.hi);
         let mut x = pen.text(0, y, &format_value(lo, 2), u16::MAX, muted) + 1;
         match self.mode {

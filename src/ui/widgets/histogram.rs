@@ -7,7 +7,7 @@ use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 const LEVELS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
@@ -56,23 +56,15 @@ impl<'a> Histogram<'a> {
         self.bins = Some(n.max(1));
         self
     }
-
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
 }
 
 impl Widget for Histogram<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut pen = Pen::new(buf, area);
-        let (w, h) = (pen.width(), pen.height());
-        if w == 0 || h == 0 {
+        let Some(mut pen) = Pen::open(buf, area) else {
             return;
-        }
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        };
+        let (w, h) = (pen.width(), pen.height());
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         let Some((lo, hi)) = extent(self.values.data.iter().map(|&v| v as f64)) else {
             pen.text(0, 0, "(no finite values)", w, muted);
             return;
@@ -99,7 +91,7 @@ impl Widget for Histogram<'_> {
         }
         let bar_h = (h - top - bottom) as usize;
         let bw = (w as usize / bins).max(1);
-        let style = Style::new().fg(self.tc(self.theme.bar));
+        let style = Style::new().fg(self.mode.ink(self.theme.bar));
         for (i, &n) in counts.iter().enumerate() {
             let eighths = (n as f64 / max as f64 * (bar_h * 8) as f64).round() as usize;
             for level in 0..bar_h {

@@ -17,6 +17,12 @@ impl<'b> Pen<'b> {
         Pen { buf, area }
     }
 
+    /// A pen for `area`, or `None` when the clipped area has no cells to draw in.
+    pub fn open(buf: &'b mut Buffer, area: Rect) -> Option<Self> {
+        let pen = Pen::new(buf, area);
+        (pen.area.width > 0 && pen.area.height > 0).then_some(pen)
+    }
+
     pub fn width(&self) -> u16 {
         self.area.width
     }

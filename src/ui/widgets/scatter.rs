@@ -7,7 +7,7 @@ use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 pub struct Scatter<'a> {
@@ -32,13 +32,6 @@ impl<'a> Scatter<'a> {
     pub fn highlight(mut self, i: Option<usize>) -> Self {
         self.highlight = i;
         self
-    }
-
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
     }
 
     fn xy(&self) -> Vec<(f64, f64)> {
@@ -75,12 +68,11 @@ impl<'a> Scatter<'a> {
 
 impl Widget for Scatter<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut pen = Pen::new(buf, area);
-        let (w, h) = (pen.width(), pen.height());
-        if w == 0 || h == 0 {
+        let Some(mut pen) = Pen::open(buf, area) else {
             return;
-        }
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        };
+        let (w, h) = (pen.width(), pen.height());
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         let pts = self.xy();
         let (Some((x0, x1)), Some((y0, y1))) = (
             extent(pts.iter().map(|p| p.0)),
@@ -124,9 +116,9 @@ impl Widget for Scatter<'_> {
                 pen.put(x, cy, sym, muted);
             }
         }
-        let point = Style::new().fg(self.tc(self.theme.series[0]));
+        let point = Style::new().fg(self.mode.ink(self.theme.series[0]));
         let hl = Style::new()
-            .fg(self.tc(self.theme.cursor))
+            .fg(self.mode.ink(self.theme.cursor))
             .add_modifier(Modifier::BOLD);
         let finite: Vec<(usize, (u16, u16))> = pts
             .iter()
@@ -151,7 +143,7 @@ impl Widget for Scatter<'_> {
             let style = if self.highlight == Some(i) {
                 hl
             } else {
-                Style::new().fg(self.tc(self.theme.fg))
+                Style::new().fg(self.mode.ink(self.theme.fg))
             };
             if is_free(&mut pen, cx + 1, cy, n) {
                 pen.text(cx + 1, cy, label, n, style);

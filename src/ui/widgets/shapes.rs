@@ -10,7 +10,7 @@ use super::table::shape_string;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,21 +86,14 @@ impl<'a> ShapeTracer<'a> {
     pub fn new(trace: &'a ShapeTrace, theme: &'a Theme, mode: ColorMode) -> Self {
         ShapeTracer { trace, theme, mode }
     }
-
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
 }
 
 impl Widget for ShapeTracer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let mut pen = Pen::new(buf, area);
         let (w, h) = (pen.width(), pen.height());
-        let op_style = Style::new().fg(self.tc(self.theme.muted));
-        let shape_style = Style::new().fg(self.tc(self.theme.accent));
+        let op_style = Style::new().fg(self.mode.ink(self.theme.muted));
+        let shape_style = Style::new().fg(self.mode.ink(self.theme.accent));
         let (mut x, mut y) = (0u16, 0u16);
         for (op, shape) in self.trace.pieces() {
             let op = op.unwrap_or_default();

@@ -9,7 +9,7 @@ use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 /// `name (6, 3)`: a title naming a tensor and its shape.
@@ -71,28 +71,20 @@ impl<'a> TensorTable<'a> {
         self.show_cursor = on;
         self
     }
-
-    fn tc(&self, c: Color) -> Color {
-        match self.mode {
-            ColorMode::Shades => Color::Reset,
-            m => m.theme_color(c),
-        }
-    }
 }
 
 impl Widget for TensorTable<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut pen = Pen::new(buf, area);
-        let (w, h) = (pen.width(), pen.height());
-        if w == 0 || h == 0 {
+        let Some(mut pen) = Pen::open(buf, area) else {
             return;
-        }
+        };
+        let (w, h) = (pen.width(), pen.height());
         let default = HeatmapState::default();
         let state = self.state.unwrap_or(&default);
         let s = Slice2::new(self.tensor, &state.leading);
-        let muted = Style::new().fg(self.tc(self.theme.muted));
+        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
         let accent = Style::new()
-            .fg(self.tc(self.theme.accent))
+            .fg(self.mode.ink(self.theme.accent))
             .add_modifier(Modifier::BOLD);
         let mut y = 0;
         if let Some(title) = self.title {
@@ -175,11 +167,11 @@ impl Widget for TensorTable<'_> {
                 let c = col_off + i;
                 let v = s.get(r, c);
                 let mut style = if !v.is_finite() {
-                    Style::new().fg(self.tc(self.theme.special))
+                    Style::new().fg(self.mode.ink(self.theme.special))
                 } else if v < 0.0 {
-                    Style::new().fg(self.tc(self.theme.negative))
+                    Style::new().fg(self.mode.ink(self.theme.negative))
                 } else {
-                    Style::new().fg(self.tc(self.theme.fg))
+                    Style::new().fg(self.mode.ink(self.theme.fg))
                 };
                 if self.show_cursor && (r, c) == (cr, cc) {
                     style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
