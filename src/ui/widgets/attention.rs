@@ -4,13 +4,12 @@
 
 use super::color::{ColorMode, ScaleKind, ValueScale};
 use super::heatmap::{Grid, HeatmapState, Zoom};
-use super::pen::Pen;
+use super::pen::{LabelStyles, Pen};
 use super::slice::{Slice2, leading_rank};
 use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 /// Which cells are masked: the causal triangle, an explicit mask, and −∞ scores.
@@ -171,13 +170,7 @@ impl Widget for Attention<'_> {
                 let name = head_axis
                     .and_then(|a| self.weights.axes.get(a).cloned())
                     .unwrap_or_else(|| "head".into());
-                let style = if k == 0 {
-                    Style::new()
-                        .fg(self.mode.ink(self.theme.accent))
-                        .add_modifier(Modifier::BOLD)
-                } else {
-                    Style::new().fg(self.mode.ink(self.theme.muted))
-                };
+                let style = LabelStyles::new(self.theme, self.mode).pick(k == 0);
                 pen.text(0, 0, &format!("{name} {}", first + k), sub.width, style);
                 body.y += 1;
                 body.height -= 1;

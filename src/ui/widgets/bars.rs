@@ -2,13 +2,13 @@
 //! Signed data grows both ways from a zero line.
 
 use super::color::ColorMode;
-use super::pen::{Pen, truncate};
+use super::pen::{LabelStyles, Pen, truncate};
 use super::slice::{format_value, value_width};
 use crate::results::Tensor;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 const EIGHTHS: [&str; 8] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
@@ -60,7 +60,8 @@ impl Widget for Bars<'_> {
         };
         let (w, h) = (pen.width() as usize, pen.height() as usize);
         let vals = &self.values.data;
-        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
+        let labels = LabelStyles::new(self.theme, self.mode);
+        let muted = labels.plain;
         if vals.is_empty() {
             pen.text(0, 0, "(empty)", w as u16, muted);
             return;
@@ -99,13 +100,7 @@ impl Widget for Bars<'_> {
             let v = vals[i];
             let y = row as u16;
             let hl = self.highlight == Some(i);
-            let lstyle = if hl {
-                Style::new()
-                    .fg(self.mode.ink(self.theme.accent))
-                    .add_modifier(Modifier::BOLD)
-            } else {
-                muted
-            };
+            let lstyle = labels.pick(hl);
             if label_w > 0 {
                 let t = truncate(&self.label(i), label_w - 1);
                 pen.text(0, y, &t, label_w as u16 - 1, lstyle);

@@ -2,7 +2,7 @@
 //! glyphs without colour, a cursor that inspects one cell, scrolling, zoom and slice browsing.
 
 use super::color::{ColorMode, ScaleKind, ValueScale, contrast_text};
-use super::pen::{Pen, truncate};
+use super::pen::{LabelStyles, Pen, truncate};
 use super::slice::{Slice2, format_value, leading_rank, value_width};
 use crate::results::Tensor;
 use crate::ui::theme::Theme;
@@ -528,10 +528,10 @@ impl Grid<'_> {
         }
         let l = self.layout(pen.area);
         let grid_x = l.label_w;
-        let label_style = Style::new().fg(self.mode.ink(self.theme.muted));
-        let active_label = Style::new()
-            .fg(self.mode.ink(self.theme.accent))
-            .add_modifier(Modifier::BOLD);
+        let LabelStyles {
+            plain: label_style,
+            active: active_label,
+        } = LabelStyles::new(self.theme, self.mode);
 
         // Column labels (or indices in cells mode).
         if l.header > 0 {

@@ -1,9 +1,34 @@
 //! Clipped drawing into a sub-area of a buffer: nothing a widget writes can land outside its
 //! pane, whatever the pane size.
 
+use super::color::ColorMode;
+use crate::ui::theme::Theme;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
+
+/// The two looks of axis labels and headers: muted, and bold accent for the one in focus.
+#[derive(Clone, Copy, Debug)]
+pub struct LabelStyles {
+    pub plain: Style,
+    pub active: Style,
+}
+
+impl LabelStyles {
+    pub fn new(theme: &Theme, mode: ColorMode) -> Self {
+        LabelStyles {
+            plain: Style::new().fg(mode.ink(theme.muted)),
+            active: Style::new()
+                .fg(mode.ink(theme.accent))
+                .add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// The active look if `active`, else the plain one.
+    pub fn pick(&self, active: bool) -> Style {
+        if active { self.active } else { self.plain }
+    }
+}
 
 pub struct Pen<'b> {
     pub buf: &'b mut Buffer,

@@ -3,7 +3,7 @@
 
 use super::color::ColorMode;
 use super::heatmap::HeatmapState;
-use super::pen::{Pen, truncate};
+use super::pen::{LabelStyles, Pen, truncate};
 use super::slice::{Slice2, format_value, value_width};
 use crate::results::Tensor;
 use crate::ui::theme::Theme;
@@ -82,10 +82,10 @@ impl Widget for TensorTable<'_> {
         let default = HeatmapState::default();
         let state = self.state.unwrap_or(&default);
         let s = Slice2::new(self.tensor, &state.leading);
-        let muted = Style::new().fg(self.mode.ink(self.theme.muted));
-        let accent = Style::new()
-            .fg(self.mode.ink(self.theme.accent))
-            .add_modifier(Modifier::BOLD);
+        let LabelStyles {
+            plain: muted,
+            active: accent,
+        } = LabelStyles::new(self.theme, self.mode);
         let mut y = 0;
         if let Some(title) = self.title {
             let mut line = shape_title(title, self.tensor);
