@@ -3,6 +3,7 @@
 
 mod app_fixture;
 
+use app_fixture::open_builtin as open;
 use app_fixture::*;
 use llm_lab::app::progress::{Progress, ProgressStore};
 use llm_lab::app::runner::Runner;
@@ -12,24 +13,6 @@ use llm_lab::ui::status;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-
-/// The built-in lessons, opened at `lesson`.
-fn open(lesson: &str, size: (u16, u16)) -> (App, Runner) {
-    let options = AppOptions {
-        start_lesson: Some(lesson.into()),
-        size,
-        ..AppOptions::default()
-    };
-    let mut app = App::new(
-        llm_lab::lessons::load_builtin(),
-        Progress::default(),
-        options,
-    );
-    let mut runner = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
-    let start = app.start();
-    runner.run(&mut app, start);
-    (app, runner)
-}
 
 fn screen(app: &App) -> String {
     let (w, h) = app.size;

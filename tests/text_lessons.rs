@@ -2,9 +2,12 @@
 //! size, the loader's parameters, and what the screen shows. Plus a reviewed snapshot of the
 //! token strip widget.
 
-use llm_lab::app::progress::{Progress, ProgressStore};
+mod app_fixture;
+
+use app_fixture::open_builtin as open;
+
 use llm_lab::app::runner::Runner;
-use llm_lab::app::{App, AppEvent, AppOptions};
+use llm_lab::app::{App, AppEvent};
 use llm_lab::lessons::ParamValue;
 use llm_lab::results::{Tensor, Value};
 use llm_lab::text::tokenizer::{Tokenizer, visible};
@@ -14,23 +17,6 @@ use llm_lab::ui::widgets::token_strip::{ChipLook, TokenStrip, chips_of};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn open(lesson: &str, size: (u16, u16)) -> (App, Runner) {
-    let options = AppOptions {
-        start_lesson: Some(lesson.into()),
-        size,
-        ..AppOptions::default()
-    };
-    let mut app = App::new(
-        llm_lab::lessons::load_builtin(),
-        Progress::default(),
-        options,
-    );
-    let mut runner = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
-    let start = app.start();
-    runner.run(&mut app, start);
-    (app, runner)
-}
 
 fn press(app: &mut App, runner: &mut Runner, code: KeyCode) {
     let mods = match code {

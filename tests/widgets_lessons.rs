@@ -1,31 +1,17 @@
 //! Lessons 7, 8 and 9 as the learner sees them: whole screens at 80×24 and 200×60 (snapshots),
 //! and the heatmap cursor reading out a cell in the status line.
 
+mod app_fixture;
+
+use app_fixture::open_builtin as open;
+
 use llm_lab::app::keymap::Action;
-use llm_lab::app::progress::{Progress, ProgressStore};
 use llm_lab::app::runner::Runner;
-use llm_lab::app::{App, AppEvent, AppOptions};
+use llm_lab::app::{App, AppEvent};
 use llm_lab::ui::widgets::color::ColorMode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn open(id: &str, size: (u16, u16)) -> (App, Runner) {
-    let options = AppOptions {
-        size,
-        start_lesson: Some(id.into()),
-        ..AppOptions::default()
-    };
-    let mut app = App::new(
-        llm_lab::lessons::load_builtin(),
-        Progress::default(),
-        options,
-    );
-    let mut runner = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
-    let start = app.start();
-    runner.run(&mut app, start);
-    (app, runner)
-}
 
 fn press(app: &mut App, runner: &mut Runner, keys: &[KeyCode]) {
     for &code in keys {

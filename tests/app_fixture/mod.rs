@@ -328,3 +328,21 @@ pub fn param(app: &App, name: &str) -> ParamValue {
         .cloned()
         .expect("param exists")
 }
+
+/// The real, built-in lessons opened at `lesson`, with progress kept in memory.
+pub fn open_builtin(lesson: &str, size: (u16, u16)) -> (App, Runner) {
+    let options = AppOptions {
+        start_lesson: Some(lesson.into()),
+        size,
+        ..AppOptions::default()
+    };
+    let mut app = App::new(
+        llm_lab::lessons::load_builtin(),
+        Progress::default(),
+        options,
+    );
+    let mut runner = Runner::new(ProgressStore::memory(), llm_lab::scenes::find);
+    let start = app.start();
+    runner.run(&mut app, start);
+    (app, runner)
+}
