@@ -46,6 +46,63 @@ fn row_blocks(t: usize, causal: bool) -> impl Iterator<Item = (usize, usize, usi
     })
 }
 
+/// a, b: (T, d) -> out (T, T) = a · bᵀ, only where a query sees a key when causal (the rest of
+/// `out` is left as it was).
+fn scores_product(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    causal: bool,
+    mut out: ArrayViewMut2<f32>,
+) {
+    for (r0, r1, keys) in row_blocks(a.nrows(), causal) {
+        gemm_serial(
+            1.0,
+            a.slice(s![r0..r1, ..]),
+            b.slice(s![..keys, ..]).t(),
+            0.0,
+            out.slice_mut(s![r0..r1, ..keys]),
+        );
+    }
+}
+
+/// w: (T, T), b: (T, d) -> out (T, d) = w · b, skipping keys a query cannot see when causal.
+fn weighted_rows(
+    w: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    causal: bool,
+    mut out: ArrayViewMut2<f32>,
+) {
+    for (r0, r1, keys) in row_blocks(w.nrows(), causal) {
+        gemm_serial(
+            1.0,
+            w.slice(s![r0..r1, ..keys]),
+            b.slice(s![..keys, ..]),
+            0.0,
+            out.slice_mut(s![r0..r1, ..]),
+        );
+    }
+}
+
+/// w: (T, T), b: (T, d) -> out (T, d) = wᵀ · b; when causal, key block [c0, c1) is seen only by
+/// queries from c0 on.
+fn weighted_cols(
+    w: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    causal: bool,
+    mut out: ArrayViewMut2<f32>,
+) {
+    for (c0, c1, _) in row_blocks(w.nrows(), causal) {
+        let first_query = if causal { c0 } else { 0 };
+        gemm_serial(
+            1.0,
+            w.slice(s![first_query.., c0..c1]).t(),
+            b.slice(s![first_query.., ..]),
+            0.0,
+            out.slice_mut(s![c0..c1, ..]),
+        );
+    }
+}
+
 /// q, k, v: (T, d_head) -> scores, masked scores, weights, dropout mask, dropped weights (T, T) and
 /// context (T, d_head), into `out`. `scale` multiplies scores inside the softmax (1/√d_head).
 /// When causal and the raw scores are not asked for, products skip the masked upper triangle.
@@ -61,17 +118,9 @@ pub fn head_forward(
     let t = q.nrows();
     let weights = out.weights;
     {
-        let mut w = ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer");
+        let w = ArrayViewMut2::from_shape((t, t), &mut *weights).expect("(T, T) buffer");
         let skip_upper = causal && out.scores.is_none() && out.masked_scores.is_none();
-        for (r0, r1, keys) in row_blocks(t, skip_upper) {
-            gemm_serial(
-                1.0,
-                q.slice(s![r0..r1, ..]),
-                k.slice(s![..keys, ..]).t(),
-                0.0,
-                w.slice_mut(s![r0..r1, ..keys]),
-            );
-        }
+        scores_product(q, k, skip_upper, w);
     }
     if let Some(scores) = out.scores {
         scores.copy_from_slice(weights);
@@ -96,16 +145,7 @@ pub fn head_forward(
         _ => weights,
     };
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
-    let mut context = out.context;
-    for (r0, r1, keys) in row_blocks(t, causal) {
-        gemm_serial(
-            1.0,
-            attended.slice(s![r0..r1, ..keys]),
-            v.slice(s![..keys, ..]),
-            0.0,
-            context.slice_mut(s![r0..r1, ..]),
-        );
-    }
+    weighted_rows(attended, v, causal, out.context);
 }
 
 /// dcontext: (T, d_head) and the forward's q, k, v (T, d_head), weights (T, T), and with dropout the
@@ -121,9 +161,9 @@ pub fn head_backward(
     causal: bool,
     scale: f32,
     scratch: &mut [f32],
-    mut dq: ArrayViewMut2<f32>,
-    mut dk: ArrayViewMut2<f32>,
-    mut dv: ArrayViewMut2<f32>,
+    dq: ArrayViewMut2<f32>,
+    dk: ArrayViewMut2<f32>,
+    dv: ArrayViewMut2<f32>,
 ) {
     let t = q.nrows();
     let attended = match dropout {
@@ -133,28 +173,11 @@ pub fn head_backward(
     let attended = ArrayView2::from_shape((t, t), attended).expect("(T, T) buffer");
     // d attended = dcontext · vᵀ (only where a query sees a key)
     {
-        let mut d = ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer");
-        for (r0, r1, keys) in row_blocks(t, causal) {
-            gemm_serial(
-                1.0,
-                dcontext.slice(s![r0..r1, ..]),
-                v.slice(s![..keys, ..]).t(),
-                0.0,
-                d.slice_mut(s![r0..r1, ..keys]),
-            );
-        }
+        let d = ArrayViewMut2::from_shape((t, t), &mut *scratch).expect("(T, T) buffer");
+        scores_product(dcontext, v, causal, d);
     }
-    // dv = attendedᵀ · dcontext: key block [c0, c1) is seen by queries from c0 on (when causal)
-    for (c0, c1, _) in row_blocks(t, causal) {
-        let first_query = if causal { c0 } else { 0 };
-        gemm_serial(
-            1.0,
-            attended.slice(s![first_query.., c0..c1]).t(),
-            dcontext.slice(s![first_query.., ..]),
-            0.0,
-            dv.slice_mut(s![c0..c1, ..]),
-        );
-    }
+    // dv = attendedᵀ · dcontext
+    weighted_cols(attended, dcontext, causal, dv);
     // through dropout, then softmax(scale · scores); masked places get gradient 0
     for (i, (d, y)) in scratch.chunks_mut(t).zip(weights.chunks(t)).enumerate() {
         let live = if causal { i + 1 } else { t };
@@ -170,25 +193,9 @@ pub fn head_backward(
         fastmath::softmax_backward_tail(&y[..live], d_live, c, scale);
     }
     let dscores = ArrayView2::from_shape((t, t), &*scratch).expect("(T, T) buffer");
-    for (r0, r1, keys) in row_blocks(t, causal) {
-        gemm_serial(
-            1.0,
-            dscores.slice(s![r0..r1, ..keys]),
-            k.slice(s![..keys, ..]),
-            0.0,
-            dq.slice_mut(s![r0..r1, ..]),
-        );
-    }
-    for (c0, c1, _) in row_blocks(t, causal) {
-        let first_query = if causal { c0 } else { 0 };
-        gemm_serial(
-            1.0,
-            dscores.slice(s![first_query.., c0..c1]).t(),
-            q.slice(s![first_query.., ..]),
-            0.0,
-            dk.slice_mut(s![c0..c1, ..]),
-        );
-    }
+    // dq = dscores · k and dk = dscoresᵀ · q
+    weighted_rows(dscores, k, causal, dq);
+    weighted_cols(dscores, q, causal, dk);
 }
 
 /// How a single attention head runs in a lesson.
